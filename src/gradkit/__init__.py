@@ -1,0 +1,26 @@
+"""gradkit: gradients of sampled data, of interpolants, and of functions.
+
+Importing gradkit compiles nothing: numba kernels are imported and compiled (or loaded
+from the on-disk cache) on first use.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .fd import curl as curl
+from .fd import derivative as derivative
+from .fd import divergence as divergence
+from .fd import gradient as gradient
+from .fd import hessian as hessian
+from .fd import laplacian as laplacian
+
+__all__ = [
+    "__version__",
+    "curl",
+    "derivative",
+    "divergence",
+    "gradient",
+    "hessian",
+    "laplacian",
+]
