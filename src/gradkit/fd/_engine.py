@@ -1,0 +1,61 @@
+"""Apply an axis plan to an in-memory array or, lazily, to a dask array."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._plan import AxisPlan
+
+__all__ = ["apply_plan", "is_dask_array"]
+
+
+def is_dask_array(x) -> bool:
+    """True for a dask array, without importing dask when it is not in use."""
+    return type(x).__module__.startswith("dask.") and hasattr(x, "chunks")
+
+
+def apply_plan(f, axis: int, plan: AxisPlan, out_dtype, out=None):
+    """Differentiate ``f`` along ``axis`` with ``plan``.
+
+    ``f`` is a C-contiguous ndarray (the caller made it so) or a dask array. ``out``, if
+    given, is a C-contiguous ndarray of ``f``'s shape and ``out_dtype`` to write into.
+    """
+    if is_dask_array(f):
+        from ._dask import apply_plan_dask
+
+        return apply_plan_dask(f, axis, plan, out_dtype)
+    if out is None:
+        out = np.empty(f.shape, dtype=out_dtype)
+    shape3 = (int(np.prod(f.shape[:axis])), f.shape[axis], int(np.prod(f.shape[axis + 1:])))
+    if 0 in shape3:
+        return out
+    run_plan(f.reshape(shape3), out.reshape(shape3), plan)
+    return out
+
+
+def run_plan(f3, out3, plan: AxisPlan, positions_range=None, shift: int = 0) -> None:
+    """Run ``plan`` on (pre, n, post) arrays.
+
+    With ``positions_range=(start, stop)``, only those global positions are written, to
+    ``out3[:, position - start, :]``, reading ``f3[:, index - shift, :]`` (a block with ghost
+    cells, as in the dask adapter); indices are then not wrapped.
+    """
+    from . import _kernels
+
+    if positions_range is None:
+        if plan.block is not None:
+            b = plan.block
+            _kernels.apply_block(f3, out3, b.lo, b.hi, b.offsets, b.weights, b.divisor)
+        for g in plan.groups:
+            index = g.index % plan.n if plan.periodic else g.index
+            _kernels.apply_rows(f3, out3, g.positions, index, g.weights, g.divisor)
+        return
+    start, stop = positions_range
+    for g in plan.all_rows():
+        sel = (g.positions >= start) & (g.positions < stop)
+        if not sel.any():
+            continue
+        _kernels.apply_rows(
+            f3, out3, g.positions[sel] - start, np.ascontiguousarray(g.index[sel] - shift),
+            np.ascontiguousarray(g.weights[sel]), np.ascontiguousarray(g.divisor[sel]),
+        )

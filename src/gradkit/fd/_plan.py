@@ -1,0 +1,229 @@
+"""Stencil plans: which samples, with which weights, give each output along one axis.
+
+A plan is computed once per axis (plain numpy, no numba) and then applied by the kernels in
+``_kernels.py`` or, for dask arrays, block by block in ``_dask.py``.
+
+Every output position ``j`` is ``sum_s weights[s] * f[index[s]] / divisor``, summed left to
+right. Positions that share one stencil shifted along the axis (the interior of a uniform
+grid) form a :class:`UniformBlock`; all others are listed row by row in :class:`RowGroup`
+objects. Indices are stored *unwrapped*: on a periodic axis they may fall outside
+``[0, n)`` and are taken modulo ``n``.
+
+Two families of plans exist:
+
+- :func:`numpy_plan` reproduces ``numpy.gradient`` operation for operation (same formulas,
+  same dtypes of every intermediate), so results are bit-identical.
+- :func:`stencil_plan` builds order-``accuracy`` Fornberg stencils for any derivative order
+  on uniform or non-uniform coordinates, one-sided at boundaries or wrapped periodically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._weights import boundary_width, fornberg_weights, interior_width
+
+__all__ = ["AxisPlan", "RowGroup", "UniformBlock", "numpy_plan", "stencil_plan"]
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """Output ``positions[q]`` is ``sum_s weights[q, s] * f[index[q, s]] / divisor[q]``."""
+
+    positions: np.ndarray  # (rows,) int64
+    index: np.ndarray  # (rows, width) int64, unwrapped
+    weights: np.ndarray  # (rows, width)
+    divisor: np.ndarray  # (rows,)
+
+
+@dataclass(frozen=True)
+class UniformBlock:
+    """Positions ``lo <= j < hi`` are ``sum_s weights[s] * f[j + offsets[s]] / divisor``."""
+
+    lo: int
+    hi: int
+    offsets: np.ndarray  # (width,) int64
+    weights: np.ndarray  # (width,)
+    divisor: np.ndarray  # 0-d array
+
+    def as_rows(self) -> RowGroup:
+        positions = np.arange(self.lo, self.hi, dtype=np.int64)
+        width = len(self.offsets)
+        return RowGroup(
+            positions,
+            positions[:, None] + self.offsets[None, :],
+            np.broadcast_to(self.weights, (len(positions), width)),
+            np.broadcast_to(self.divisor, (len(positions),)),
+        )
+
+
+@dataclass(frozen=True)
+class AxisPlan:
+    """Everything needed to differentiate along one axis of length ``n``."""
+
+    n: int
+    periodic: bool
+    block: UniformBlock | None
+    groups: tuple[RowGroup, ...]
+
+    @property
+    def reach(self) -> int:
+        """Largest distance between an output position and a sample it reads."""
+        reach = 0
+        if self.block is not None:
+            reach = int(np.abs(self.block.offsets).max())
+        for g in self.groups:
+            reach = max(reach, int(np.abs(g.index - g.positions[:, None]).max()))
+        return reach
+
+    def all_rows(self) -> list[RowGroup]:
+        """The plan as row groups only (the uniform block expanded)."""
+        rows = list(self.groups)
+        if self.block is not None and self.block.hi > self.block.lo:
+            rows.append(self.block.as_rows())
+        return rows
+
+
+def _typed(value, fdt: np.dtype, op) -> np.ndarray:
+    """``value`` cast to the dtype numpy gives ``op(f_array, value)`` for ``f`` of dtype ``fdt``.
+
+    This reproduces numpy's promotion rules (NEP 50: a Python float is weak, a numpy
+    scalar is not) for each intermediate of ``numpy.gradient``.
+    """
+    dtype = op(np.zeros(1, dtype=fdt), value).dtype
+    return np.asarray(value).astype(dtype)
+
+
+def _row_group(positions, index, weights, divisor) -> RowGroup:
+    return RowGroup(
+        np.asarray(positions, dtype=np.int64),
+        np.asarray(index, dtype=np.int64),
+        np.ascontiguousarray(weights),
+        np.ascontiguousarray(divisor),
+    )
+
+
+def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
+    """The plan of ``numpy.gradient`` along one axis, intermediate dtypes included.
+
+    ``ax_dx`` is what numpy uses as the spacing: a scalar (uniform) or the array of
+    coordinate differences. ``fdt`` is the dtype numpy differences ``f`` in (float64 for
+    integer input).
+    """
+    div = np.divide
+    mul = np.multiply
+    one = np.ones(1, dtype=fdt)
+    diff_weights = np.array([-1, 1], dtype=fdt)
+    groups = []
+    if np.ndim(ax_dx) == 0:
+        block = UniformBlock(
+            1, n - 1, np.array([-1, 1], dtype=np.int64), diff_weights,
+            _typed(2.0 * ax_dx, fdt, div),
+        )
+        if edge_order == 1:
+            d = _typed(ax_dx, fdt, div)
+            groups.append(_row_group([0, n - 1], [[0, 1], [n - 2, n - 1]],
+                                     [diff_weights, diff_weights], [d, d]))
+        else:
+            left = [-1.5 / ax_dx, 2.0 / ax_dx, -0.5 / ax_dx]
+            right = [0.5 / ax_dx, -2.0 / ax_dx, 1.5 / ax_dx]
+            for pos, idx, coeffs in ((0, [0, 1, 2], left), (n - 1, [n - 3, n - 2, n - 1], right)):
+                w = np.array([_typed(c, fdt, mul) for c in coeffs])
+                groups.append(_row_group([pos], [idx], w[None, :], one.astype(w.dtype)))
+        return AxisPlan(n, False, block, tuple(groups))
+
+    dx1 = ax_dx[0:-1]
+    dx2 = ax_dx[1:]
+    a = -(dx2) / (dx1 * (dx1 + dx2))
+    b = (dx2 - dx1) / (dx1 * dx2)
+    c = dx1 / (dx2 * (dx1 + dx2))
+    wdt = np.result_type(a.dtype, fdt)
+    interior = np.arange(1, n - 1)
+    groups.append(_row_group(
+        interior, np.stack([interior - 1, interior, interior + 1], axis=1),
+        np.stack([a, b, c], axis=1).astype(wdt), np.ones(n - 2, dtype=wdt),
+    ))
+    if edge_order == 1:
+        for pos, idx, d in ((0, [0, 1], ax_dx[0]), (n - 1, [n - 2, n - 1], ax_dx[-1])):
+            groups.append(_row_group([pos], [idx], diff_weights[None, :],
+                                     _typed(d, fdt, div)[None]))
+    else:
+        dx1, dx2 = ax_dx[0], ax_dx[1]
+        left = [-(2.0 * dx1 + dx2) / (dx1 * (dx1 + dx2)), (dx1 + dx2) / (dx1 * dx2),
+                -dx1 / (dx2 * (dx1 + dx2))]
+        dx1, dx2 = ax_dx[-2], ax_dx[-1]
+        right = [dx2 / (dx1 * (dx1 + dx2)), -(dx2 + dx1) / (dx1 * dx2),
+                 (2.0 * dx2 + dx1) / (dx2 * (dx1 + dx2))]
+        for pos, idx, coeffs in ((0, [0, 1, 2], left), (n - 1, [n - 3, n - 2, n - 1], right)):
+            w = np.array([_typed(c, fdt, mul) for c in coeffs])
+            groups.append(_row_group([pos], [idx], w[None, :], one.astype(w.dtype)))
+    return AxisPlan(n, False, None, tuple(groups))
+
+
+def stencil_plan(
+    n: int,
+    spacing,
+    order: int,
+    accuracy: int,
+    periodic: bool,
+    wdt: np.dtype = np.dtype(np.float64),
+    period: float | None = None,
+) -> AxisPlan:
+    """Order-``accuracy`` stencils of derivative ``order`` along an axis of ``n`` points.
+
+    ``spacing`` is a float (uniform step) or an ``(n,)`` float64 array of strictly
+    monotonic coordinates. On a periodic axis with coordinates, ``period`` is the length
+    after which the coordinates repeat. The caller has checked that ``n`` is large enough.
+    """
+    width_in = interior_width(order, accuracy)
+    half = (width_in - 1) // 2
+    one = np.ones((), dtype=wdt)
+    if np.ndim(spacing) == 0:
+        h = float(spacing)
+        offsets = np.arange(-half, half + 1)
+        w = fornberg_weights([0.0], offsets[None, :].astype(float), order)[0] / h**order
+        keep = w != 0.0  # structural zeros, e.g. the centre of odd derivatives
+        offsets, w = offsets[keep].astype(np.int64), w[keep].astype(wdt)
+        block = UniformBlock(half, max(half, n - half), offsets, w, one)
+        if periodic:
+            # the first and last `half` positions read across the ends (indices unwrapped)
+            edge = np.unique(np.r_[np.arange(min(half, n)), np.arange(max(n - half, 0), n)])
+            groups = [_row_group(edge, edge[:, None] + offsets[None, :],
+                                 np.broadcast_to(w, (len(edge), len(w))),
+                                 np.ones(len(edge), wdt))]
+        else:
+            groups = _one_sided_groups(n, np.arange(n, dtype=float) * h, order, accuracy, half,
+                                       wdt)
+        return AxisPlan(n, periodic, block, tuple(groups))
+
+    x = np.asarray(spacing, dtype=np.float64)
+    if periodic:
+        positions = np.arange(n)
+        index = positions[:, None] + np.arange(-half, half + 1)[None, :]
+        xs = x[index % n] + period * np.floor_divide(index, n)
+        w = fornberg_weights(x, xs, order).astype(wdt)
+        return AxisPlan(n, True, None, (_row_group(positions, index, w, np.ones(n, wdt)),))
+    positions = np.arange(half, n - half)
+    index = positions[:, None] + np.arange(-half, half + 1)[None, :]
+    w = fornberg_weights(x[positions], x[index], order).astype(wdt)
+    groups = [_row_group(positions, index, w, np.ones(len(positions), wdt))]
+    groups += _one_sided_groups(n, x, order, accuracy, half, wdt)
+    return AxisPlan(n, False, None, tuple(groups))
+
+
+def _one_sided_groups(n, x, order, accuracy, half, wdt) -> list[RowGroup]:
+    """Stencils of ``boundary_width`` points flush with each end, for the first and last
+    ``half`` positions (where the centred stencil would leave the array)."""
+    if half == 0:
+        return []
+    width = boundary_width(order, accuracy)
+    left = np.arange(half)
+    right = np.arange(n - half, n)
+    groups = []
+    for positions, start in ((left, 0), (right, n - width)):
+        index = np.broadcast_to(np.arange(start, start + width), (half, width))
+        w = fornberg_weights(x[positions], x[index], order).astype(wdt)
+        groups.append(_row_group(positions, index, w, np.ones(half, wdt)))
+    return groups
