@@ -1,0 +1,897 @@
+"""Numba kernels for grid interpolants: values, gradients and Hessians in one pass.
+
+Every kernel works on a flattened problem:
+
+- ``xi``: (m, d) float64 query points (C order);
+- per-axis grid metadata: ``gflat`` (all grid coordinates concatenated), ``goff``
+  (offsets), ``gn`` (lengths), ``guni`` (1 if the axis is uniform), ``gx0``/``ginvh``
+  (first point and inverse spacing of uniform axes, used only as a first guess);
+- extrapolation modes per axis and side (``mlo``/``mhi``): 0 continue the edge
+  polynomial, 1 clamp (nearest), 2 periodic.  Fill values and errors are handled by the
+  caller;
+- data or coefficients as a (N, nv) float64 array with per-axis strides ``vstr``;
+- outputs allocated by the caller: values (m, nv), gradient (m, nv, d), Hessian
+  (m, nv, d, d); ``order`` says how many of them to fill (0, 1 or 2).
+
+The grid cell of a coordinate is the one scipy's ``find_indices`` picks: the largest
+``i`` in ``[0, n - 2]`` with ``g[i] <= x`` (a point on an interior grid line belongs to
+the cell on its right; the last grid point belongs to the last cell).
+
+Kernels run in parallel over chunks of points; scratch arrays are allocated once per
+chunk, never per point.  No kernel validates its input.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+from numba import prange
+
+MODE_EXTRAPOLATE = 0
+MODE_CLAMP = 1
+MODE_PERIODIC = 2
+
+
+@nb.njit(cache=True, inline="always")
+def _locate(gflat, off, n, uni, x0, invh, x):
+    """Cell index ``i`` in ``[0, n - 2]`` with ``g[i] <= x < g[i + 1]`` (clamped)."""
+    if uni:
+        f = (x - x0) * invh
+        if f <= 0.0:
+            i = 0
+        elif f >= n - 2:
+            i = n - 2
+        else:
+            i = int(f)
+        while i < n - 2 and x >= gflat[off + i + 1]:
+            i += 1
+        while i > 0 and x < gflat[off + i]:
+            i -= 1
+        return i
+    lo = 0
+    hi = n - 2
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if gflat[off + mid] <= x:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+@nb.njit(cache=True, inline="always")
+def _map_coord(x, lo, hi, mlo, mhi):
+    """Apply the extrapolation mode; return the mapped coordinate and d(mapped)/dx."""
+    if x < lo:
+        if mlo == 1:
+            return lo, 0.0
+        if mlo == 2:
+            y = lo + (x - lo) % (hi - lo)
+            return y, 1.0
+    elif x > hi:
+        if mhi == 1:
+            return hi, 0.0
+        if mhi == 2:
+            y = lo + (x - lo) % (hi - lo)
+            return y, 1.0
+    return x, 1.0
+
+
+@nb.njit(cache=True, inline="always")
+def _has_nan(xi, p, d):
+    for a in range(d):
+        if xi[p, a] != xi[p, a]:
+            return True
+    return False
+
+
+@nb.njit(cache=True, inline="always")
+def _fill_nan(out_v, out_g, out_h, p, order):
+    nv = out_v.shape[1]
+    d = out_g.shape[2]
+    for c in range(nv):
+        out_v[p, c] = np.nan
+        if order >= 1:
+            for a in range(d):
+                out_g[p, c, a] = np.nan
+        if order >= 2:
+            for a in range(d):
+                for b in range(d):
+                    out_h[p, c, a, b] = np.nan
+
+
+# ---------------------------------------------------------------------------------
+# multilinear
+# ---------------------------------------------------------------------------------
+
+
+@nb.njit(cache=True, parallel=True)
+def linear_eval(
+    xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, out_h, nchunks
+):
+    """Multilinear value (+ gradient, + Hessian) for any number of dimensions."""
+    m, d = xi.shape
+    nv = vals.shape[1]
+    chunk = (m + nchunks - 1) // nchunks
+    ncorner = 1 << d
+    for ch in prange(nchunks):
+        base = np.empty(d, np.int64)
+        step = np.empty(d, np.int64)
+        t = np.empty(d)
+        dw = np.empty(d)
+        fac = np.empty(d)
+        wsel = np.empty(d)
+        dsel = np.empty(d)
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            if _has_nan(xi, p, d):
+                _fill_nan(out_v, out_g, out_h, p, order)
+                continue
+            for a in range(d):
+                n = gn[a]
+                off = goff[a]
+                if n == 1:
+                    base[a] = 0
+                    step[a] = 0
+                    t[a] = 0.0
+                    dw[a] = 0.0
+                    fac[a] = 0.0
+                    continue
+                lo = gflat[off]
+                hi = gflat[off + n - 1]
+                x, f = _map_coord(xi[p, a], lo, hi, mlo[a], mhi[a])
+                i = _locate(gflat, off, n, guni[a], gx0[a], ginvh[a], x)
+                g0 = gflat[off + i]
+                den = gflat[off + i + 1] - g0
+                t[a] = (x - g0) / den
+                dw[a] = 1.0 / den
+                fac[a] = f
+                base[a] = i * vstr[a]
+                step[a] = vstr[a]
+            for c in range(nv):
+                out_v[p, c] = 0.0
+                if order >= 1:
+                    for a in range(d):
+                        out_g[p, c, a] = 0.0
+                if order >= 2:
+                    for a in range(d):
+                        for b in range(d):
+                            out_h[p, c, a, b] = 0.0
+            for corner in range(ncorner):
+                idx = 0
+                for a in range(d):
+                    if (corner >> a) & 1:
+                        idx += base[a] + step[a]
+                        wsel[a] = t[a]
+                        dsel[a] = dw[a]
+                    else:
+                        idx += base[a]
+                        wsel[a] = 1.0 - t[a]
+                        dsel[a] = -dw[a]
+                w = 1.0
+                for a in range(d):
+                    w *= wsel[a]
+                for c in range(nv):
+                    out_v[p, c] += w * vals[idx, c]
+                if order >= 1:
+                    for j in range(d):
+                        gw = dsel[j] * fac[j]
+                        for a in range(d):
+                            if a != j:
+                                gw *= wsel[a]
+                        for c in range(nv):
+                            out_g[p, c, j] += gw * vals[idx, c]
+                if order >= 2:
+                    for j in range(d):
+                        for k in range(j + 1, d):
+                            hw = dsel[j] * dsel[k] * fac[j] * fac[k]
+                            for a in range(d):
+                                if a != j and a != k:
+                                    hw *= wsel[a]
+                            for c in range(nv):
+                                hv = hw * vals[idx, c]
+                                out_h[p, c, j, k] += hv
+                                out_h[p, c, k, j] += hv
+
+
+@nb.njit(cache=True, parallel=True)
+def linear_eval_3d(
+    xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, nchunks
+):
+    """Trilinear value (+ gradient); every axis has at least 2 points."""
+    m = xi.shape[0]
+    nv = vals.shape[1]
+    chunk = (m + nchunks - 1) // nchunks
+    n0 = gn[0]
+    n1 = gn[1]
+    n2 = gn[2]
+    o0 = goff[0]
+    o1 = goff[1]
+    o2 = goff[2]
+    s0 = vstr[0]
+    s1 = vstr[1]
+    s2 = vstr[2]
+    for ch in prange(nchunks):
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            xa = xi[p, 0]
+            ya = xi[p, 1]
+            za = xi[p, 2]
+            if xa != xa or ya != ya or za != za:
+                for c in range(nv):
+                    out_v[p, c] = np.nan
+                    if order >= 1:
+                        out_g[p, c, 0] = np.nan
+                        out_g[p, c, 1] = np.nan
+                        out_g[p, c, 2] = np.nan
+                continue
+            x, fx = _map_coord(xa, gflat[o0], gflat[o0 + n0 - 1], mlo[0], mhi[0])
+            y, fy = _map_coord(ya, gflat[o1], gflat[o1 + n1 - 1], mlo[1], mhi[1])
+            z, fz = _map_coord(za, gflat[o2], gflat[o2 + n2 - 1], mlo[2], mhi[2])
+            i = _locate(gflat, o0, n0, guni[0], gx0[0], ginvh[0], x)
+            j = _locate(gflat, o1, n1, guni[1], gx0[1], ginvh[1], y)
+            k = _locate(gflat, o2, n2, guni[2], gx0[2], ginvh[2], z)
+            gx = gflat[o0 + i]
+            hx = 1.0 / (gflat[o0 + i + 1] - gx)
+            tx = (x - gx) / (gflat[o0 + i + 1] - gx)
+            gy = gflat[o1 + j]
+            hy = 1.0 / (gflat[o1 + j + 1] - gy)
+            ty = (y - gy) / (gflat[o1 + j + 1] - gy)
+            gz = gflat[o2 + k]
+            hz = 1.0 / (gflat[o2 + k + 1] - gz)
+            tz = (z - gz) / (gflat[o2 + k + 1] - gz)
+            b = i * s0 + j * s1 + k * s2
+            ux = 1.0 - tx
+            uy = 1.0 - ty
+            uz = 1.0 - tz
+            for c in range(nv):
+                v000 = vals[b, c]
+                v001 = vals[b + s2, c]
+                v010 = vals[b + s1, c]
+                v011 = vals[b + s1 + s2, c]
+                v100 = vals[b + s0, c]
+                v101 = vals[b + s0 + s2, c]
+                v110 = vals[b + s0 + s1, c]
+                v111 = vals[b + s0 + s1 + s2, c]
+                # along z
+                a00 = v000 * uz + v001 * tz
+                a01 = v010 * uz + v011 * tz
+                a10 = v100 * uz + v101 * tz
+                a11 = v110 * uz + v111 * tz
+                b0 = a00 * uy + a01 * ty
+                b1 = a10 * uy + a11 * ty
+                out_v[p, c] = b0 * ux + b1 * tx
+                if order >= 1:
+                    out_g[p, c, 0] = (b1 - b0) * hx * fx
+                    out_g[p, c, 1] = ((a01 - a00) * ux + (a11 - a10) * tx) * hy * fy
+                    d00 = v001 - v000
+                    d01 = v011 - v010
+                    d10 = v101 - v100
+                    d11 = v111 - v110
+                    out_g[p, c, 2] = (
+                        ((d00 * uy + d01 * ty) * ux + (d10 * uy + d11 * ty) * tx) * hz * fz
+                    )
+
+
+# ---------------------------------------------------------------------------------
+# nearest
+# ---------------------------------------------------------------------------------
+
+
+@nb.njit(cache=True, parallel=True)
+def nearest_eval(
+    xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, out_h, nchunks
+):
+    """Nearest-neighbour value; gradient and Hessian are zero (NaN for NaN input)."""
+    m, d = xi.shape
+    nv = vals.shape[1]
+    chunk = (m + nchunks - 1) // nchunks
+    for ch in prange(nchunks):
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            if _has_nan(xi, p, d):
+                _fill_nan(out_v, out_g, out_h, p, order)
+                continue
+            idx = 0
+            for a in range(d):
+                n = gn[a]
+                off = goff[a]
+                if n == 1:
+                    continue
+                lo = gflat[off]
+                hi = gflat[off + n - 1]
+                x, f = _map_coord(xi[p, a], lo, hi, mlo[a], mhi[a])
+                i = _locate(gflat, off, n, guni[a], gx0[a], ginvh[a], x)
+                g0 = gflat[off + i]
+                tt = (x - g0) / (gflat[off + i + 1] - g0)
+                if tt > 0.5:
+                    i += 1
+                idx += i * vstr[a]
+            for c in range(nv):
+                out_v[p, c] = vals[idx, c]
+                if order >= 1:
+                    for a in range(d):
+                        out_g[p, c, a] = 0.0
+                if order >= 2:
+                    for a in range(d):
+                        for b in range(d):
+                            out_h[p, c, a, b] = 0.0
+
+
+# ---------------------------------------------------------------------------------
+# tensor-product B-splines (slinear, cubic, quintic)
+# ---------------------------------------------------------------------------------
+
+
+@nb.njit(cache=True, inline="always")
+def _bspline_ders(t, toff, span, k, x, nder, ders, ndu, aa, left, right):
+    """Values and derivatives up to ``nder`` of the ``k + 1`` B-splines nonzero on
+    knot interval ``span`` at ``x`` (Piegl & Tiller, The NURBS Book, A2.3).
+
+    ``ders[r, j]`` receives the r-th derivative of B_{span-k+j}.  Valid for ``x``
+    outside the interval too (the polynomial piece of ``span`` is continued).
+    """
+    ndu[0, 0] = 1.0
+    for j in range(1, k + 1):
+        left[j] = x - t[toff + span + 1 - j]
+        right[j] = t[toff + span + j] - x
+        saved = 0.0
+        for r in range(j):
+            ndu[j, r] = right[r + 1] + left[j - r]
+            temp = ndu[r, j - 1] / ndu[j, r]
+            ndu[r, j] = saved + right[r + 1] * temp
+            saved = left[j - r] * temp
+        ndu[j, j] = saved
+    for j in range(k + 1):
+        ders[0, j] = ndu[j, k]
+    nd = min(nder, k)
+    for r in range(k + 1):
+        s1 = 0
+        s2 = 1
+        aa[0, 0] = 1.0
+        for q in range(1, nd + 1):
+            dd = 0.0
+            rk = r - q
+            pk = k - q
+            if r >= q:
+                aa[s2, 0] = aa[s1, 0] / ndu[pk + 1, rk]
+                dd = aa[s2, 0] * ndu[rk, pk]
+            j1 = 1 if rk >= -1 else -rk
+            j2 = q - 1 if r - 1 <= pk else k - r
+            for j in range(j1, j2 + 1):
+                aa[s2, j] = (aa[s1, j] - aa[s1, j - 1]) / ndu[pk + 1, rk + j]
+                dd += aa[s2, j] * ndu[rk + j, pk]
+            if r <= pk:
+                aa[s2, q] = -aa[s1, q - 1] / ndu[pk + 1, r]
+                dd += aa[s2, q] * ndu[r, pk]
+            ders[q, r] = dd
+            s1, s2 = s2, s1
+    fac = float(k)
+    for q in range(1, nd + 1):
+        for j in range(k + 1):
+            ders[q, j] *= fac
+        fac *= k - q
+    for q in range(nd + 1, nder + 1):
+        for j in range(k + 1):
+            ders[q, j] = 0.0
+
+
+@nb.njit(cache=True, inline="always")
+def _spline_setup(
+    xi,
+    p,
+    d,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    tflat,
+    toff,
+    ncoef,
+    k,
+    nder,
+    B,
+    fac,
+    cbase,
+    ndu,
+    aa,
+    left,
+    right,
+    vstr,
+):
+    """Locate the knot span on every axis and fill the basis derivative table ``B``."""
+    half = (k + 1) // 2
+    ders = ndu  # placeholder for type inference (overwritten below)
+    for a in range(d):
+        n = gn[a]
+        off = goff[a]
+        lo = gflat[off]
+        hi = gflat[off + n - 1]
+        x, f = _map_coord(xi[p, a], lo, hi, mlo[a], mhi[a])
+        i = _locate(gflat, off, n, guni[a], gx0[a], ginvh[a], x)
+        span = i + k - half + 1
+        if span < k:
+            span = k
+        if span > ncoef[a] - 1:
+            span = ncoef[a] - 1
+        ders = B[a]
+        _bspline_ders(tflat, toff[a], span, k, x, nder, ders, ndu, aa, left, right)
+        fac[a] = f
+        cbase[a] = (span - k) * vstr[a]
+    return ders
+
+
+@nb.njit(cache=True, parallel=True)
+def spline_eval(
+    xi,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    tflat,
+    toff,
+    ncoef,
+    k,
+    coef,
+    vstr,
+    order,
+    out_v,
+    out_g,
+    out_h,
+    nchunks,
+):
+    """Tensor-product B-spline value (+ gradient, + Hessian) in one pass."""
+    m, d = xi.shape
+    nv = coef.shape[1]
+    chunk = (m + nchunks - 1) // nchunks
+    kp1 = k + 1
+    ncorner = kp1**d
+    nder = order
+    for ch in prange(nchunks):
+        B = np.empty((d, max(nder, 0) + 1, kp1))
+        fac = np.empty(d)
+        cbase = np.empty(d, np.int64)
+        cnt = np.empty(d, np.int64)
+        ndu = np.empty((kp1, kp1))
+        aa = np.empty((2, kp1))
+        left = np.empty(kp1)
+        right = np.empty(kp1)
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            if _has_nan(xi, p, d):
+                _fill_nan(out_v, out_g, out_h, p, order)
+                continue
+            _spline_setup(
+                xi,
+                p,
+                d,
+                gflat,
+                goff,
+                gn,
+                guni,
+                gx0,
+                ginvh,
+                mlo,
+                mhi,
+                tflat,
+                toff,
+                ncoef,
+                k,
+                nder,
+                B,
+                fac,
+                cbase,
+                ndu,
+                aa,
+                left,
+                right,
+                vstr,
+            )
+            for c in range(nv):
+                out_v[p, c] = 0.0
+                if order >= 1:
+                    for a in range(d):
+                        out_g[p, c, a] = 0.0
+                if order >= 2:
+                    for a in range(d):
+                        for b in range(d):
+                            out_h[p, c, a, b] = 0.0
+            for a in range(d):
+                cnt[a] = 0
+            for _corner in range(ncorner):
+                idx = 0
+                w = 1.0
+                for a in range(d):
+                    idx += cbase[a] + cnt[a] * vstr[a]
+                    w *= B[a, 0, cnt[a]]
+                for c in range(nv):
+                    out_v[p, c] += w * coef[idx, c]
+                if order >= 1:
+                    for j in range(d):
+                        gw = B[j, 1, cnt[j]] * fac[j]
+                        for a in range(d):
+                            if a != j:
+                                gw *= B[a, 0, cnt[a]]
+                        for c in range(nv):
+                            out_g[p, c, j] += gw * coef[idx, c]
+                if order >= 2:
+                    for j in range(d):
+                        for q in range(j, d):
+                            if q == j:
+                                hw = B[j, 2, cnt[j]] * fac[j] * fac[j]
+                            else:
+                                hw = B[j, 1, cnt[j]] * B[q, 1, cnt[q]] * fac[j] * fac[q]
+                            for a in range(d):
+                                if a != j and a != q:
+                                    hw *= B[a, 0, cnt[a]]
+                            for c in range(nv):
+                                hv = hw * coef[idx, c]
+                                out_h[p, c, j, q] += hv
+                                if q != j:
+                                    out_h[p, c, q, j] += hv
+                # advance the mixed-radix counter (last axis fastest)
+                a = d - 1
+                while a >= 0:
+                    cnt[a] += 1
+                    if cnt[a] < kp1:
+                        break
+                    cnt[a] = 0
+                    a -= 1
+
+
+@nb.njit(cache=True, parallel=True)
+def spline_eval_nu(
+    xi,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    tflat,
+    toff,
+    ncoef,
+    k,
+    coef,
+    vstr,
+    nu,
+    out_v,
+    nchunks,
+):
+    """One mixed partial derivative of orders ``nu`` (scipy's ``nu=``) per point."""
+    m, d = xi.shape
+    nv = coef.shape[1]
+    chunk = (m + nchunks - 1) // nchunks
+    kp1 = k + 1
+    ncorner = kp1**d
+    nder = 0
+    for a in range(d):
+        nder = max(nder, nu[a])
+    for ch in prange(nchunks):
+        B = np.empty((d, nder + 1, kp1))
+        fac = np.empty(d)
+        cbase = np.empty(d, np.int64)
+        cnt = np.empty(d, np.int64)
+        ndu = np.empty((kp1, kp1))
+        aa = np.empty((2, kp1))
+        left = np.empty(kp1)
+        right = np.empty(kp1)
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            if _has_nan(xi, p, d):
+                for c in range(nv):
+                    out_v[p, c] = np.nan
+                continue
+            _spline_setup(
+                xi,
+                p,
+                d,
+                gflat,
+                goff,
+                gn,
+                guni,
+                gx0,
+                ginvh,
+                mlo,
+                mhi,
+                tflat,
+                toff,
+                ncoef,
+                k,
+                nder,
+                B,
+                fac,
+                cbase,
+                ndu,
+                aa,
+                left,
+                right,
+                vstr,
+            )
+            scale = 1.0
+            for a in range(d):
+                for _r in range(nu[a]):
+                    scale *= fac[a]
+            for c in range(nv):
+                out_v[p, c] = 0.0
+            for a in range(d):
+                cnt[a] = 0
+            for _corner in range(ncorner):
+                idx = 0
+                w = scale
+                for a in range(d):
+                    idx += cbase[a] + cnt[a] * vstr[a]
+                    w *= B[a, nu[a], cnt[a]]
+                for c in range(nv):
+                    out_v[p, c] += w * coef[idx, c]
+                a = d - 1
+                while a >= 0:
+                    cnt[a] += 1
+                    if cnt[a] < kp1:
+                        break
+                    cnt[a] = 0
+                    a -= 1
+
+
+# ---------------------------------------------------------------------------------
+# pchip: scipy's recursive 1-D PchipInterpolator passes, differentiated in forward mode
+# ---------------------------------------------------------------------------------
+#
+# A "jet" is a row of length L = 1 + d + d*d: value, gradient (d) and Hessian (d*d)
+# with respect to the query coordinates.  scipy evaluates pchip along the last axis
+# first, then folds each earlier axis; the values folded along axis a depend on
+# x[a+1:], so the slopes computed on them (harmonic means of secants) are nonlinear
+# functions of those coordinates.  Carrying jets through the same sequence of
+# operations gives the exact first and second derivatives of scipy's value.
+
+
+@nb.njit(cache=True, inline="always")
+def _jet_lin2(out, o, A, ia, ca, Bj, ib, cb, L):
+    for q in range(L):
+        out[o, q] = ca * A[ia, q] + cb * Bj[ib, q]
+
+
+@nb.njit(cache=True, inline="always")
+def _jet_scale(out, o, A, ia, ca, L):
+    for q in range(L):
+        out[o, q] = ca * A[ia, q]
+
+
+@nb.njit(cache=True, inline="always")
+def _jet_harmonic(out, o, M, i0, i1, w1, w2, d, order):
+    """out = (w1 + w2) / (w1 / m0 + w2 / m1) with first and second derivatives."""
+    m0 = M[i0, 0]
+    m1 = M[i1, 0]
+    whmean = (w1 / m0 + w2 / m1) / (w1 + w2)
+    out[o, 0] = 1.0 / whmean
+    if order == 0:
+        return
+    W = w1 + w2
+    qq = w1 / m0 + w2 / m1
+    p0 = W * w1 / (m0 * m0 * qq * qq)
+    p1 = W * w2 / (m1 * m1 * qq * qq)
+    for a in range(d):
+        out[o, 1 + a] = p0 * M[i0, 1 + a] + p1 * M[i1, 1 + a]
+    if order < 2:
+        return
+    q3 = qq * qq * qq
+    p00 = W * w1 * (2.0 * w1 / (q3 * m0**4) - 2.0 / (qq * qq * m0**3))
+    p11 = W * w2 * (2.0 * w2 / (q3 * m1**4) - 2.0 / (qq * qq * m1**3))
+    p01 = 2.0 * W * w1 * w2 / (q3 * m0 * m0 * m1 * m1)
+    for a in range(d):
+        ga0 = M[i0, 1 + a]
+        ga1 = M[i1, 1 + a]
+        for b in range(d):
+            gb0 = M[i0, 1 + b]
+            gb1 = M[i1, 1 + b]
+            q = 1 + d + a * d + b
+            out[o, q] = (
+                p0 * M[i0, q]
+                + p1 * M[i1, q]
+                + p00 * ga0 * gb0
+                + p11 * ga1 * gb1
+                + p01 * (ga0 * gb1 + ga1 * gb0)
+            )
+
+
+@nb.njit(cache=True, inline="always")
+def _jet_zero(out, o, L):
+    for q in range(L):
+        out[o, q] = 0.0
+
+
+@nb.njit(cache=True, inline="always")
+def _pchip_slope(out, o, M, node, nwin, hh, at_lo, at_hi, d, order, L, tmp):
+    """Slope at window node ``node`` (0..3) from secant jets ``M`` (3 rows)."""
+    if node == 0 and at_lo or node == nwin - 1 and at_hi:
+        # scipy's one-sided three-point estimate (PchipInterpolator._edge_case)
+        if node == 0:
+            h0 = hh[0]
+            h1 = hh[1]
+            i0 = 0
+            i1 = 1
+        else:
+            h0 = hh[nwin - 2]
+            h1 = hh[nwin - 3]
+            i0 = nwin - 2
+            i1 = nwin - 3
+        c0 = (2.0 * h0 + h1) / (h0 + h1)
+        c1 = -h0 / (h0 + h1)
+        m0 = M[i0, 0]
+        m1 = M[i1, 0]
+        dv = ((2.0 * h0 + h1) * m0 - h0 * m1) / (h0 + h1)
+        if np.sign(dv) != np.sign(m0):
+            _jet_zero(out, o, L)
+        elif np.sign(m0) != np.sign(m1) and abs(dv) > 3.0 * abs(m0):
+            _jet_scale(out, o, M, i0, 3.0, L)
+        else:
+            _jet_lin2(out, o, M, i0, c0, M, i1, c1, L)
+            out[o, 0] = dv
+        return
+    # interior node: secants on both sides are M[node-1] and M[node]
+    mp = M[node - 1, 0]
+    mn = M[node, 0]
+    if np.sign(mn) != np.sign(mp) or mn == 0.0 or mp == 0.0:
+        _jet_zero(out, o, L)
+        return
+    hp = hh[node - 1]
+    hn = hh[node]
+    w1 = 2.0 * hn + hp
+    w2 = hn + 2.0 * hp
+    _jet_harmonic(out, o, M, node - 1, node, w1, w2, d, order)
+
+
+@nb.njit(cache=True, parallel=True)
+def pchip_eval(
+    xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, out_h, nchunks
+):
+    """scipy's RegularGridInterpolator pchip value (+ gradient, + Hessian)."""
+    m, d = xi.shape
+    nv = vals.shape[1]
+    chunk = (m + nchunks - 1) // nchunks
+    L = 1 + d + d * d
+    nfull = 4**d
+    for ch in prange(nchunks):
+        J = np.empty((nfull, L))  # current jets, window index in C order over axes
+        M = np.empty((3, L))
+        S = np.empty((2, L))
+        C = np.empty((4, L))
+        tmp = np.empty((1, L))
+        hh = np.empty(3)
+        xs = np.empty(4)
+        wstart = np.empty(d, np.int64)
+        cell = np.empty(d, np.int64)
+        xm = np.empty(d)
+        fac = np.empty(d)
+        cnt = np.empty(d, np.int64)
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            if _has_nan(xi, p, d):
+                _fill_nan(out_v, out_g, out_h, p, order)
+                continue
+            for a in range(d):
+                n = gn[a]
+                off = goff[a]
+                lo = gflat[off]
+                hi = gflat[off + n - 1]
+                x, f = _map_coord(xi[p, a], lo, hi, mlo[a], mhi[a])
+                i = _locate(gflat, off, n, guni[a], gx0[a], ginvh[a], x)
+                s = i - 1
+                if s < 0:
+                    s = 0
+                if s > n - 4:
+                    s = n - 4
+                wstart[a] = s
+                cell[a] = i - s
+                xm[a] = x
+                fac[a] = f
+            for c in range(nv):
+                # gather the 4**d window values as constant jets
+                for a in range(d):
+                    cnt[a] = 0
+                for w in range(nfull):
+                    idx = 0
+                    for a in range(d):
+                        idx += (wstart[a] + cnt[a]) * vstr[a]
+                    J[w, 0] = vals[idx, c]
+                    for q in range(1, L):
+                        J[w, q] = 0.0
+                    a = d - 1
+                    while a >= 0:
+                        cnt[a] += 1
+                        if cnt[a] < 4:
+                            break
+                        cnt[a] = 0
+                        a -= 1
+                # fold axes from the last to the first
+                nrem = nfull
+                for ax in range(d - 1, -1, -1):
+                    nrem //= 4
+                    off = goff[ax]
+                    n = gn[ax]
+                    s = wstart[ax]
+                    for r in range(4):
+                        xs[r] = gflat[off + s + r]
+                    for r in range(3):
+                        hh[r] = xs[r + 1] - xs[r]
+                    at_lo = s == 0
+                    at_hi = s + 3 == n - 1
+                    r0 = cell[ax]
+                    u = xm[ax] - xs[r0]
+                    h = hh[r0]
+                    for fib in range(nrem):
+                        b0 = fib * 4
+                        for r in range(3):
+                            _jet_lin2(M, r, J, b0 + r + 1, 1.0 / hh[r], J, b0 + r, -1.0 / hh[r], L)
+                            M[r, 0] = (J[b0 + r + 1, 0] - J[b0 + r, 0]) / hh[r]
+                        _pchip_slope(S, 0, M, r0, 4, hh, at_lo, at_hi, d, order, L, tmp)
+                        _pchip_slope(S, 1, M, r0 + 1, 4, hh, at_lo, at_hi, d, order, L, tmp)
+                        # CubicHermiteSpline coefficients, as scipy forms them
+                        # slope = M[r0]; t = (d0 + d1 - 2 slope) / h
+                        for q in range(L):
+                            sl = M[r0, q]
+                            tt = (S[0, q] + S[1, q] - 2.0 * sl) / h
+                            C[0, q] = tt / h
+                            C[1, q] = (sl - S[0, q]) / h - tt
+                            C[2, q] = S[0, q]
+                            C[3, q] = J[b0 + r0, q]
+                        # value: ((c0 u + c1) u + c2) u + c3, u depends on x[ax] only
+                        dst = fib
+                        J[dst, 0] = ((C[0, 0] * u + C[1, 0]) * u + C[2, 0]) * u + C[3, 0]
+                        if order >= 1:
+                            du = (3.0 * C[0, 0] * u + 2.0 * C[1, 0]) * u + C[2, 0]
+                            dcols = (3.0 * u * u, 2.0 * u, u)
+                            for a in range(d):
+                                if a == ax:
+                                    J[dst, 1 + a] = du
+                                else:
+                                    J[dst, 1 + a] = (
+                                        (C[0, 1 + a] * u + C[1, 1 + a]) * u + C[2, 1 + a]
+                                    ) * u + C[3, 1 + a]
+                            if order >= 2:
+                                duu = 6.0 * C[0, 0] * u + 2.0 * C[1, 0]
+                                for a in range(d):
+                                    for b in range(d):
+                                        q = 1 + d + a * d + b
+                                        if a == ax and b == ax:
+                                            J[dst, q] = duu
+                                        elif a == ax:
+                                            J[dst, q] = (
+                                                dcols[0] * C[0, 1 + b]
+                                                + dcols[1] * C[1, 1 + b]
+                                                + C[2, 1 + b]
+                                            )
+                                        elif b == ax:
+                                            J[dst, q] = (
+                                                dcols[0] * C[0, 1 + a]
+                                                + dcols[1] * C[1, 1 + a]
+                                                + C[2, 1 + a]
+                                            )
+                                        else:
+                                            J[dst, q] = (
+                                                (C[0, q] * u + C[1, q]) * u + C[2, q]
+                                            ) * u + C[3, q]
+                out_v[p, c] = J[0, 0]
+                if order >= 1:
+                    for a in range(d):
+                        out_g[p, c, a] = J[0, 1 + a] * fac[a]
+                if order >= 2:
+                    for a in range(d):
+                        for b in range(d):
+                            out_h[p, c, a, b] = J[0, 1 + d + a * d + b] * fac[a] * fac[b]

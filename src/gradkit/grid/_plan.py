@@ -1,0 +1,289 @@
+"""Evaluation plans: grid metadata, coefficients and the kernel dispatch.
+
+A plan is computed once per (interpolator, method) and holds everything the numba
+kernels need as flat float64/int64 arrays.  It pickles (plain numpy arrays), so an
+interpolator ships to dask workers as is.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = [
+    "EXTRAPOLATE_CHOICES",
+    "GridPlan",
+    "build_simple_plan",
+    "build_pchip_plan",
+    "build_spline_plan",
+    "resolve_extrapolate",
+]
+
+EXTRAPOLATE_CHOICES = frozenset({"linear", "nearest", "periodic", "fill", "raise"})
+_MODE_CODE = {"linear": 0, "nearest": 1, "periodic": 2, "fill": 0, "raise": 0}
+
+# numba's workqueue threading layer is not thread-safe; omp and tbb are.
+_KERNEL_LOCK = threading.Lock()
+
+
+def _check_mode(value, name):
+    if not isinstance(value, str) or value not in EXTRAPOLATE_CHOICES:
+        raise ValueError(
+            f"`{name}` must be one of {', '.join(repr(c) for c in sorted(EXTRAPOLATE_CHOICES))}"
+            f"; got {value!r}."
+        )
+    return value
+
+
+def resolve_extrapolate(extrapolate, ndim, bounds_error, fill_value):
+    """Per-axis ``(left, right)`` extrapolation modes."""
+    if extrapolate is None:
+        if bounds_error:
+            mode = "raise"
+        elif fill_value is None:
+            mode = "linear"
+        else:
+            mode = "fill"
+        return tuple((mode, mode) for _ in range(ndim))
+    if isinstance(extrapolate, str):
+        _check_mode(extrapolate, "extrapolate")
+        modes = [(extrapolate, extrapolate)] * ndim
+    elif isinstance(extrapolate, Sequence):
+        if len(extrapolate) != ndim:
+            raise ValueError(
+                f"`extrapolate` must be a mode or a sequence of {ndim} entries (one per "
+                f"axis); got {len(extrapolate)} entries."
+            )
+        modes = []
+        for i, entry in enumerate(extrapolate):
+            if isinstance(entry, str):
+                _check_mode(entry, f"extrapolate[{i}]")
+                modes.append((entry, entry))
+            elif isinstance(entry, Sequence) and len(entry) == 2:
+                left = _check_mode(entry[0], f"extrapolate[{i}][0]")
+                right = _check_mode(entry[1], f"extrapolate[{i}][1]")
+                modes.append((left, right))
+            else:
+                raise ValueError(
+                    f"`extrapolate[{i}]` must be a mode or a (left, right) pair of modes; "
+                    f"got {entry!r}."
+                )
+    else:
+        raise TypeError(f"`extrapolate` must be None, a string or a sequence; got {extrapolate!r}.")
+    for i, (left, right) in enumerate(modes):
+        if (left == "periodic") != (right == "periodic"):
+            raise ValueError(
+                f"`extrapolate[{i}]` must be periodic on both sides or on neither; got "
+                f"({left!r}, {right!r})."
+            )
+        if "fill" in (left, right) and fill_value is None:
+            raise ValueError(
+                f"`extrapolate` mode 'fill' on axis {i} needs a `fill_value`; got None."
+            )
+    return tuple(modes)
+
+
+def _grid_meta(grid):
+    gn = np.array([len(g) for g in grid], dtype=np.int64)
+    goff = np.zeros(len(grid), dtype=np.int64)
+    goff[1:] = np.cumsum(gn)[:-1]
+    gflat = np.ascontiguousarray(np.concatenate(grid), dtype=np.float64)
+    guni = np.zeros(len(grid), dtype=np.int64)
+    gx0 = np.zeros(len(grid))
+    ginvh = np.zeros(len(grid))
+    for a, g in enumerate(grid):
+        n = len(g)
+        if n >= 2:
+            h = (g[-1] - g[0]) / (n - 1)
+            if np.all(np.abs(np.diff(g) - h) <= 1e-9 * abs(h)):
+                guni[a] = 1
+                gx0[a] = g[0]
+                ginvh[a] = 1.0 / h
+    return gflat, goff, gn, guni, gx0, ginvh
+
+
+def _flat_parts(arr, ndim):
+    """(N, nv) float64 C-contiguous real parts (two for complex data)."""
+    shape = arr.shape
+    n = int(np.prod(shape[:ndim], dtype=np.int64))
+    nv = int(np.prod(shape[ndim:], dtype=np.int64))
+    if np.iscomplexobj(arr):
+        parts = [
+            np.ascontiguousarray(arr.real, dtype=np.float64).reshape(n, nv),
+            np.ascontiguousarray(arr.imag, dtype=np.float64).reshape(n, nv),
+        ]
+    else:
+        parts = [np.ascontiguousarray(arr, dtype=np.float64).reshape(n, nv)]
+    strides = np.ones(ndim, dtype=np.int64)
+    for a in range(ndim - 2, -1, -1):
+        strides[a] = strides[a + 1] * shape[a + 1]
+    return parts, strides, nv
+
+
+class GridPlan:
+    """Precomputed data for one method on one grid."""
+
+    def __init__(self, kind, grid, parts, vstr, nv, complex_, *, knots=None, k=0):
+        self.kind = kind
+        self.grid = grid
+        self.meta = _grid_meta(grid)
+        self.parts = parts
+        self.vstr = vstr
+        self.nv = nv
+        self.complex = complex_
+        self.k = k
+        if knots is not None:
+            self.tflat = np.ascontiguousarray(np.concatenate(knots), dtype=np.float64)
+            tn = np.array([len(t) for t in knots], dtype=np.int64)
+            self.toff = np.zeros(len(knots), dtype=np.int64)
+            self.toff[1:] = np.cumsum(tn)[:-1]
+            self.ncoef = tn - k - 1
+
+    def out_dtype(self, values_dtype, method=None):
+        if self.kind in ("nearest", "pchip"):
+            return np.dtype(values_dtype)
+        return np.result_type(values_dtype, np.float64)
+
+    def _kernel_call(self, xi, data, order, mlo, mhi, nu):
+        from . import _kernels as K
+
+        m, d = xi.shape
+        nv = data.shape[1]
+        out_v = np.empty((m, nv))
+        out_g = np.empty((m, nv, d)) if order >= 1 else np.empty((1, 1, 1))
+        out_h = np.empty((m, nv, d, d)) if order >= 2 else np.empty((1, 1, 1, 1))
+        if m == 0:
+            return out_v, out_g, out_h
+        import numba
+
+        nchunks = max(1, min(m, numba.get_num_threads() * 8, (m + 255) // 256))
+        gflat, goff, gn, guni, gx0, ginvh = self.meta
+        common = (xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi)
+        try:
+            safe = numba.threading_layer() != "workqueue"
+        except ValueError:
+            safe = False
+        lock = _NullLock() if safe else _KERNEL_LOCK
+        with lock:
+            if self.kind == "linear":
+                if d == 3 and order <= 1 and np.all(gn >= 2):
+                    K.linear_eval_3d(*common, data, self.vstr, order, out_v, out_g, nchunks)
+                else:
+                    K.linear_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
+            elif self.kind == "nearest":
+                K.nearest_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
+            elif self.kind == "pchip":
+                K.pchip_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
+            elif nu is not None:
+                K.spline_eval_nu(
+                    *common,
+                    self.tflat,
+                    self.toff,
+                    self.ncoef,
+                    self.k,
+                    data,
+                    self.vstr,
+                    np.ascontiguousarray(nu, dtype=np.int64),
+                    out_v,
+                    nchunks,
+                )
+            else:
+                K.spline_eval(
+                    *common,
+                    self.tflat,
+                    self.toff,
+                    self.ncoef,
+                    self.k,
+                    data,
+                    self.vstr,
+                    order,
+                    out_v,
+                    out_g,
+                    out_h,
+                    nchunks,
+                )
+        return out_v, out_g, out_h
+
+    def evaluate(self, xi, modes, order, fill_value, nu=None):
+        """Evaluate at (m, d) points; returns [values, gradient, hessian][:order + 1]."""
+        m, d = xi.shape
+        mlo = np.array([_MODE_CODE[lo] for lo, _ in modes], dtype=np.int64)
+        mhi = np.array([_MODE_CODE[hi] for _, hi in modes], dtype=np.int64)
+        fill_mask = None
+        for a, (left, right) in enumerate(modes):
+            g = self.grid[a]
+            col = xi[:, a]
+            for side, mode in (("left", left), ("right", right)):
+                if mode not in ("raise", "fill"):
+                    continue
+                bad = col < g[0] if side == "left" else col > g[-1]
+                if mode == "raise":
+                    if np.any(bad):
+                        raise ValueError(
+                            f"One of the requested xi is out of bounds in dimension {a}: "
+                            f"`xi[..., {a}]` must lie in [{g[0]!r}, {g[-1]!r}] "
+                            f"(bounds_error=True)."
+                        )
+                else:
+                    fill_mask = bad if fill_mask is None else fill_mask | bad
+        results = [self._kernel_call(xi, part, order, mlo, mhi, nu) for part in self.parts]
+        dtype = self.out_dtype(self._values_dtype)
+        outs = []
+        for j in range(order + 1):
+            if self.complex:
+                arr = results[0][j] + 1j * results[1][j]
+            else:
+                arr = results[0][j]
+            arr = arr.astype(dtype, copy=False)
+            if fill_mask is not None and np.any(fill_mask):
+                arr[fill_mask] = fill_value if j == 0 else 0 * fill_value
+            outs.append(arr)
+        return outs
+
+
+class _NullLock:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def build_simple_plan(grid, values, method):
+    ndim = len(grid)
+    parts, vstr, nv = _flat_parts(values, ndim)
+    plan = GridPlan(method, grid, parts, vstr, nv, np.iscomplexobj(values))
+    plan._values_dtype = values.dtype
+    return plan
+
+
+def build_pchip_plan(grid, values):
+    return build_simple_plan(grid, values, "pchip")
+
+
+def build_spline_plan(grid, values, k, solver, solver_args):
+    """Tensor-product not-a-knot B-spline coefficients (scipy's make_ndbspl result)."""
+    ndim = len(grid)
+    if solver is None:
+        from scipy.interpolate import make_interp_spline
+
+        coef = np.asarray(values)
+        if not np.iscomplexobj(coef):
+            coef = coef.astype(np.float64, copy=False)
+        knots = []
+        for a in range(ndim):
+            spl = make_interp_spline(grid[a], coef, k=k, axis=a)
+            knots.append(np.asarray(spl.t, dtype=np.float64))
+            coef = np.moveaxis(spl.c, 0, a)
+    else:
+        from scipy.interpolate._ndbspline import make_ndbspl
+
+        spl = make_ndbspl(grid, values, k, solver=solver, **dict(solver_args))
+        knots = [np.asarray(t, dtype=np.float64) for t in spl.t]
+        coef = spl.c
+    parts, vstr, nv = _flat_parts(np.asarray(coef), ndim)
+    plan = GridPlan("spline", grid, parts, vstr, nv, np.iscomplexobj(coef), knots=knots, k=k)
+    plan._values_dtype = values.dtype
+    return plan
