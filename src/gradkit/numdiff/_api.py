@@ -1,0 +1,778 @@
+"""Public functions: validation once, then finite differences, complex step, sympy or autodiff."""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+
+import numpy as np
+
+from .._validation import check_choice, check_int, result_float_dtype, short_repr
+from . import _engine
+from ._evaluate import Evaluator
+from ._result import DifferentiationWarning, DiffResult
+
+_METHODS = frozenset(
+    {"auto", "central", "forward", "backward", "complex", "sympy", "jax", "torch"}
+)
+_FD_METHODS = frozenset({"central", "forward", "backward"})
+_EPS = float(np.finfo(np.float64).eps)
+_DEFAULT_STEP = 0.5
+_COMPLEX_STEP = 1e-20
+
+
+# --------------------------------------------------------------------------------------
+# argument parsing
+# --------------------------------------------------------------------------------------
+def _is_sympy(obj) -> bool:
+    if "sympy" not in sys.modules:
+        return False
+    import sympy
+
+    return isinstance(obj, (sympy.Basic, sympy.MatrixBase))
+
+
+def _as_real_array(x, name="x"):
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # pragma: no cover - ragged input raises ValueError below
+        msg = f"`{name}` must be array_like of real numbers; got {short_repr(x)}."
+        raise TypeError(msg) from exc
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"`{name}` must be array_like of real numbers; got {short_repr(x)}."
+            ) from None
+    if arr.dtype.kind == "c":
+        raise TypeError(
+            f"`{name}` must be real; got complex values (dtype {arr.dtype}). Use "
+            "`method='complex'` for the complex step; it adds the imaginary part itself."
+        )
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"`{name}` must be array_like of real numbers; got {short_repr(x)}.")
+    return arr
+
+
+def _parse_points(kind, x, vectorized):
+    """Return (points (P, n) float64, batch_shape, mode, n, result dtype)."""
+    if kind == "derivative":
+        arr = _as_real_array(x)
+        if arr.size == 0:
+            raise ValueError(f"`x` is empty (shape {arr.shape}); nothing to differentiate.")
+        dtype = result_float_dtype(arr.dtype)
+        pts = arr.astype(np.float64).reshape(-1, 1)
+        return pts, arr.shape, "scalar", 1, dtype
+    if isinstance(x, tuple):
+        if len(x) == 0:
+            raise ValueError("`x` is empty (an empty tuple); nothing to differentiate.")
+        comps = [_as_real_array(c, "x") for c in x]
+        try:
+            comps_b = np.broadcast_arrays(*comps)
+        except ValueError:
+            raise ValueError(
+                "the entries of the tuple `x` must broadcast together; got shapes "
+                f"{[c.shape for c in comps]}."
+            ) from None
+        dtype = result_float_dtype(np.result_type(*[c.dtype for c in comps]))
+        stacked = np.stack([c.astype(np.float64) for c in comps_b], axis=-1)
+        if stacked.size == 0:
+            raise ValueError("`x` is empty; nothing to differentiate.")
+        n = len(x)
+        return stacked.reshape(-1, n), stacked.shape[:-1], "args", n, dtype
+    arr = _as_real_array(x)
+    if arr.ndim == 0:
+        raise ValueError(
+            "`x` must have shape (n,) or (..., n); got a scalar. Use "
+            "`gradkit.numdiff.derivative` for functions of one scalar, or pass `x` as a "
+            "tuple of scalars for a function of several scalar arguments."
+        )
+    if arr.size == 0:
+        raise ValueError(f"`x` is empty (shape {arr.shape}); nothing to differentiate.")
+    dtype = result_float_dtype(arr.dtype)
+    n = arr.shape[-1]
+    return arr.astype(np.float64).reshape(-1, n), arr.shape[:-1], "array", n, dtype
+
+
+def _parse_bounds(bounds, pts, batch_shape, kind):
+    if bounds is None:
+        return None
+    if not (isinstance(bounds, (tuple, list)) and len(bounds) == 2):
+        raise ValueError(
+            "`bounds` must be a pair (lower, upper) of scalars or arrays; "
+            f"got {short_repr(bounds)}."
+        )
+    P, n = pts.shape
+    shape = batch_shape if kind == "derivative" else tuple(batch_shape) + (n,)
+    out = []
+    for b, default in zip(bounds, (-np.inf, np.inf), strict=True):
+        b = default if b is None else b
+        arr = _as_real_array(b, "bounds").astype(np.float64)
+        try:
+            arr = np.broadcast_to(arr, shape)
+        except ValueError:
+            raise ValueError(
+                f"`bounds` entries must broadcast to shape {shape}; got shape {arr.shape}."
+            ) from None
+        if np.isnan(arr).any():
+            raise ValueError("`bounds` must not contain NaN.")
+        out.append(arr.reshape(P, n))
+    lo, hi = out
+    if (lo >= hi).any():
+        raise ValueError("`bounds` must satisfy lower < upper for every variable.")
+    if ((pts < lo) | (pts > hi)).any():
+        i = np.argwhere((pts < lo) | (pts > hi))[0]
+        raise ValueError(
+            f"`x` must lie within `bounds`; got {pts[i[0], i[1]]!r} outside "
+            f"[{lo[i[0], i[1]]!r}, {hi[i[0], i[1]]!r}]."
+        )
+    return lo, hi
+
+
+def _check_tolerance(value, name, default):
+    if value is None:
+        return default
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        msg = f"`{name}` must be a non-negative float; got {short_repr(value)}."
+        raise TypeError(msg) from None
+    if not (v >= 0 and math.isfinite(v)):
+        raise ValueError(f"`{name}` must be a non-negative finite float; got {short_repr(value)}.")
+    return v
+
+
+def _initial_steps(initial_step, pts, directions, n):
+    """Base step per entry (P, K): default 0.5 * max(1, eps**(1/4) * |x|) per variable."""
+    if initial_step is None:
+        per_var = _DEFAULT_STEP * np.maximum(1.0, _EPS**0.25 * np.abs(pts))  # (P, n)
+    else:
+        s = _as_real_array(initial_step, "initial_step").astype(np.float64)
+        if not (np.all(np.isfinite(s)) and np.all(s > 0)):
+            raise ValueError(
+                f"`initial_step` must be positive and finite; got {short_repr(initial_step)}."
+            )
+        try:
+            per_var = np.broadcast_to(s, pts.shape) if s.ndim <= 1 else None
+        except ValueError:
+            per_var = None
+        if per_var is None:
+            raise ValueError(
+                f"`initial_step` must be a scalar or have one entry per variable ({n}); "
+                f"got shape {s.shape}."
+            )
+    support = directions != 0  # (K, n)
+    big = np.where(support[None, :, :], per_var[:, None, :], np.inf)
+    return big.min(axis=2)  # (P, K)
+
+
+def _sides_and_steps(method, h0, pts, directions, bnds):
+    P, K = h0.shape
+    side0 = {"central": 0, "forward": 1, "backward": -1}[method]
+    side = np.full((P, K), side0, dtype=np.int64)
+    if bnds is None:
+        return side, h0
+    lo, hi = bnds
+    V = directions[None, :, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        up = np.where(V > 0, (hi - pts)[:, None, :] / V, np.inf)
+        up = np.minimum(up, np.where(V < 0, (pts - lo)[:, None, :] / -V, np.inf))
+        dn = np.where(V > 0, (pts - lo)[:, None, :] / V, np.inf)
+        dn = np.minimum(dn, np.where(V < 0, (hi - pts)[:, None, :] / -V, np.inf))
+    room_up = up.min(axis=2)
+    room_dn = dn.min(axis=2)
+    h = h0.copy()
+    if side0 == 0:
+        both = np.minimum(room_up, room_dn)
+        central = both >= h0 / 8.0
+        h = np.where(central, np.minimum(h0, both), h)
+        fwd = ~central & (room_up >= room_dn)
+        bwd = ~central & ~fwd
+        side[fwd] = 1
+        side[bwd] = -1
+        h = np.where(fwd, np.minimum(h0, room_up), h)
+        h = np.where(bwd, np.minimum(h0, room_dn), h)
+    else:
+        room = room_up if side0 == 1 else room_dn
+        if (room <= 0).any():
+            word = "upper" if side0 == 1 else "lower"
+            raise ValueError(
+                f"`method={method!r}` needs room above/below `x`, but `x` is at the {word} "
+                "bound for some variable; use `method='auto'` to pick the side automatically."
+            )
+        h = np.minimum(h0, room)
+    if (h <= 0).any():
+        raise ValueError("`bounds` leave no room to step away from `x`.")
+    return side, h
+
+
+# --------------------------------------------------------------------------------------
+# the common driver
+# --------------------------------------------------------------------------------------
+def _differentiate(
+    kind,
+    f,
+    x,
+    *,
+    order,
+    method,
+    accuracy,
+    initial_step,
+    bounds,
+    rtol,
+    atol,
+    maxiter,
+    vectorized,
+    args,
+    variables,
+    return_error,
+):
+    method = check_choice(method, "method", _METHODS)
+    if kind == "derivative":
+        order = check_int(order, "n", minimum=1, maximum=4)
+    accuracy = check_int(accuracy, "accuracy", minimum=2, maximum=16, even=True)
+    maxiter = check_int(maxiter, "maxiter", minimum=1, maximum=100)
+    if not isinstance(vectorized, (bool, np.bool_)):
+        raise TypeError(f"`vectorized` must be True or False; got {short_repr(vectorized)}.")
+    if not isinstance(args, tuple):
+        args = (args,)
+    rtol = _check_tolerance(rtol, "rtol", _EPS ** (2.0 / 3.0))
+    atol = _check_tolerance(atol, "atol", float(np.finfo(np.float64).tiny))
+
+    symbolic = _is_sympy(f)
+    if method == "sympy" or (method == "auto" and symbolic):
+        if not symbolic:
+            raise TypeError(
+                f"`method='sympy'` needs a sympy expression for `f`; got {short_repr(f)}."
+            )
+        from ._symbolic import differentiate_sympy
+
+        pts, batch, mode, n, dtype = _parse_points(kind, x, vectorized)
+        val, vshape = differentiate_sympy(kind, f, pts, order, variables, mode)
+        return _package(kind, val, _rounding_error(val), pts.shape[0], batch, dtype,
+                        0, 0, "sympy", return_error, None, value_shape=vshape)
+    if symbolic:
+        raise TypeError(
+            f"`f` is a sympy expression; use `method='sympy'` or 'auto', not {method!r}."
+        )
+    if not callable(f):
+        raise TypeError(f"`f` must be callable (or a sympy expression); got {short_repr(f)}.")
+    if variables is not None:
+        raise ValueError("`variables` applies only to sympy expressions.")
+
+    pts, batch, mode, n, dtype = _parse_points(kind, x, vectorized)
+    if not np.isfinite(pts).all():
+        bad = pts[~np.isfinite(pts).all(axis=1)][0]
+        raise ValueError(f"`x` must be finite; got {short_repr(bad if n > 1 else bad[0])}.")
+
+    if method in ("jax", "torch"):
+        from ._autodiff import differentiate_autodiff
+
+        if bounds is not None:
+            raise ValueError(f"`bounds` does not apply to `method={method!r}`.")
+        val, vshape, nfev, ncalls = differentiate_autodiff(method, kind, f, pts, mode, order,
+                                                           vectorized, args)
+        return _package(kind, val, _rounding_error(val), pts.shape[0], batch, dtype,
+                        nfev, ncalls, method, return_error, None, value_shape=vshape)
+
+    ev = Evaluator(f, mode, n, vectorized, args)
+    f0 = ev(pts)
+    if kind in ("derivative", "gradient", "hessian") and ev.value_shape != ():
+        what = {"derivative": "a scalar for each element of `x`",
+                "gradient": "a scalar (use `jacobian` for vector-valued functions)",
+                "hessian": "a scalar"}[kind]
+        raise ValueError(f"`f` must return {what}; got values of shape {ev.value_shape}.")
+    if not np.isfinite(f0).all():
+        i = np.flatnonzero(~np.isfinite(f0).all(axis=1))[0]
+        xi = pts[i] if n > 1 else pts[i, 0]
+        raise ValueError(
+            f"`f` returned a non-finite value {short_repr(f0[i] if f0.shape[1] > 1 else f0[i, 0])}"
+            f" at x = {short_repr(xi)}; derivatives need a finite value at `x`."
+        )
+    eps = max(_EPS, float(np.finfo(ev.out_dtype).eps))
+
+    bnds = _parse_bounds(bounds, pts, batch, kind)
+    if kind == "hessian":
+        directions, pairs = _hessian_directions(n)
+        d = 2
+    else:
+        directions = np.eye(n)
+        pairs = None
+        d = order if kind == "derivative" else 1
+
+    if method == "complex":
+        if d != 1:
+            raise ValueError(
+                "`method='complex'` (complex step) computes first derivatives only; got "
+                f"derivative order {d}. Use 'central' for higher derivatives."
+            )
+        val, err, success = _complex_step(ev, pts, f0, directions, eps)
+        used = "complex"
+    else:
+        fd_method = "central" if method == "auto" else method
+        h0 = _initial_steps(initial_step, pts, directions, n)
+        side, h = _sides_and_steps(fd_method, h0, pts, directions, bnds)
+        pb = _engine.Problem(
+            evaluate=ev, x=pts, f0=f0, directions=directions, d=d, h0=h, side=side,
+            accuracy=accuracy, rtol=rtol, atol=atol, maxiter=maxiter, eps=eps,
+        )
+        res = _engine.run(pb)
+        val, err, success = res.value, res.error, res.success
+        used = fd_method if (side == 0).all() or fd_method != "central" else "central/one-sided"
+
+    if kind == "hessian":
+        val, err, success = _assemble_hessian(val, err, success, pairs, n)
+    nbad = int((~success).sum())
+    if nbad:
+        warnings.warn(
+            f"{nbad} of {success.size} derivatives did not reach the tolerance "
+            f"(rtol={rtol:.3g}, atol={atol:.3g}); the function may vary faster than the "
+            "smallest step resolves, be noisy, or not be differentiable there. Their error "
+            "estimates (return_error=True) are large or infinite.",
+            DifferentiationWarning,
+            stacklevel=3,
+        )
+    return _package(kind, val, err, pts.shape[0], batch, dtype, ev.nfev, ev.ncalls, used,
+                    return_error, success, value_shape=ev.value_shape)
+
+
+def _rounding_error(val):
+    return 4.0 * _EPS * np.abs(val)
+
+
+def _hessian_directions(n):
+    dirs = [np.eye(n)[i] for i in range(n)]
+    pairs = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            v = np.zeros(n)
+            v[i] = v[j] = 1.0
+            dirs.append(v)
+            pairs.append((i, j))
+    return np.array(dirs), pairs
+
+
+def _assemble_hessian(S, E, ok, pairs, n):
+    """Second directional derivatives (P, K, m) along e_i and e_i + e_j -> (P, m, n, n)."""
+    P, K, m = S.shape
+    H = np.empty((P, m, n, n))
+    He = np.empty((P, m, n, n))
+    Hs = np.empty((P, n, n), dtype=bool)
+    for i in range(n):
+        H[:, :, i, i] = S[:, i]
+        He[:, :, i, i] = E[:, i]
+        Hs[:, i, i] = ok[:, i]
+    for k, (i, j) in enumerate(pairs, start=n):
+        hij = 0.5 * (S[:, k] - S[:, i] - S[:, j])
+        eij = 0.5 * (E[:, k] + E[:, i] + E[:, j])
+        H[:, :, i, j] = H[:, :, j, i] = hij
+        He[:, :, i, j] = He[:, :, j, i] = eij
+        Hs[:, i, j] = Hs[:, j, i] = ok[:, k] & ok[:, i] & ok[:, j]
+    return H, He, Hs
+
+
+def _complex_step(ev, pts, f0, directions, eps):
+    """Im f(x + i h v) / h, checked against a central difference (Squire & Trapp 1998)."""
+    P, n = pts.shape
+    K = directions.shape[0]
+    m = f0.shape[1]
+    scale = np.maximum(1.0, np.abs(pts))  # (P, n)
+    h = _COMPLEX_STEP * scale  # (P, n) per variable (directions are unit vectors)
+    X = pts[:, None, :] + 1j * h[:, None, :] * directions[None, :, :]
+    ev.allow_complex = True
+    fc = ev(X.reshape(-1, n).astype(np.complex128)).reshape(P, K, -1)
+    ev.allow_complex = False
+    if fc.dtype.kind != "c":
+        raise ValueError(
+            "`method='complex'` needs `f` to propagate complex input, but it returned real "
+            "values for complex `x` (abs(), np.real(), a float cast, or math functions "
+            "discard the imaginary part). Use `method='central'`."
+        )
+    hk = (h[:, None, :] * directions[None]).sum(axis=2)  # (P, K)
+    cs = fc.imag / hk[:, :, None]
+    real_dev = np.abs(fc.real - f0[:, None, :])
+    # Consistency check: one central difference per direction (2 evaluations).
+    hc = _EPS ** (1.0 / 3.0) * scale
+    hck = (hc[:, None, :] * directions[None]).sum(axis=2)
+    Xp = pts[:, None, :] + hc[:, None, :] * directions[None]
+    Xm = pts[:, None, :] - hc[:, None, :] * directions[None]
+    both = np.concatenate([Xp.reshape(-1, n), Xm.reshape(-1, n)])
+    fv = ev(both)
+    fp, fm = fv[: P * K].reshape(P, K, m), fv[P * K :].reshape(P, K, m)
+    fd = (fp - fm) / (2.0 * hck[:, :, None])
+    fd_noise = eps * (np.abs(fp) + np.abs(fm)) / hck[:, :, None]
+    tol = 1e-5 * (np.abs(cs) + np.abs(fd)) + 100.0 * fd_noise + 1e-300
+    mismatch = (np.abs(cs - fd) > tol) | (real_dev > 1e-6 * (np.abs(f0[:, None, :]) + 1e-300))
+    err = np.where(mismatch, np.abs(cs - fd) + real_dev, 4.0 * eps * np.abs(cs))
+    if mismatch.any():
+        warnings.warn(
+            "the complex step disagrees with a central-difference check for "
+            f"{int(mismatch.sum())} derivative(s): `f` is probably not analytic in `x` "
+            "(abs, conj, real/imag parts, comparisons or branches on x); use "
+            "`method='central'`. The error estimates report the disagreement.",
+            DifferentiationWarning,
+            stacklevel=4,
+        )
+    success = ~mismatch.any(axis=2)
+    return cs, err, success
+
+
+def _package(kind, val, err, P, batch, dtype, nfev, ncalls, method, return_error, success,
+             value_shape=()):
+    """Reshape engine output (P, K, m) / (P, m, n, n) to the public shapes."""
+    batch = tuple(batch)
+    if kind == "derivative":
+        shape = batch
+        val = np.asarray(val).reshape(shape)
+        err = np.asarray(err).reshape(shape)
+        suc = None if success is None else np.asarray(success).reshape(shape)
+    elif kind in ("gradient", "jacobian"):
+        val = np.asarray(val)
+        if val.ndim == 3:  # (P, K=n, m) from the engine -> (P, m, n)
+            val = np.swapaxes(val, 1, 2)
+            err = np.swapaxes(np.asarray(err), 1, 2)
+            if success is not None:
+                success = np.broadcast_to(np.asarray(success)[:, None, :], val.shape)
+        n = val.shape[-1]
+        shape = batch + tuple(value_shape) + (n,)
+        val = val.reshape(shape)
+        err = np.asarray(err).reshape(shape)
+        suc = None if success is None else np.asarray(success).reshape(shape)
+    else:  # hessian: (P, m, n, n)
+        n = val.shape[-1]
+        shape = batch + tuple(value_shape) + (n, n)
+        val = np.asarray(val).reshape(shape)
+        err = np.asarray(err).reshape(shape)
+        suc = None
+        if success is not None:
+            s = np.asarray(success)
+            m = int(np.prod(value_shape, dtype=np.int64))
+            suc = np.broadcast_to(s[:, None], (P, m, n, n)).reshape(shape)
+    val = val.astype(dtype, copy=False)
+    if not return_error:
+        return val
+    if suc is None:
+        suc = np.isfinite(val)
+    return DiffResult(
+        value=val,
+        error=np.asarray(err, dtype=np.float64),
+        nfev=int(nfev),
+        ncalls=int(ncalls),
+        success=np.array(suc, dtype=bool),
+        method=method,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# public functions
+# --------------------------------------------------------------------------------------
+_COMMON_PARAMS = """method : str, default 'auto'
+        One of 'auto', 'central', 'forward', 'backward', 'complex', 'sympy', 'jax', 'torch'.
+        ``'auto'`` (default) differentiates a sympy expression exactly and uses adaptive
+        central differences for a Python callable, switching to one-sided stencils for
+        variables whose central stencil would cross `bounds`. ``'forward'``/``'backward'``
+        use one-sided stencils throughout. ``'complex'`` is the complex step (first
+        derivatives of analytic functions; checked against one central difference).
+        ``'jax'``/``'torch'`` use automatic differentiation (`f` written with jax.numpy or
+        torch; the package must be installed).
+    accuracy : even int, default 8
+        Order of accuracy of the central stencil (2 to 16); the Richardson extrapolation
+        depth. One-sided stencils use ``min(accuracy, 6)`` for first derivatives and
+        ``min(accuracy, 4)`` for higher ones (higher orders are too ill-conditioned).
+    initial_step : float or (n,) array_like, optional
+        Largest (first) step. Default ``0.5 * max(1, eps**0.25 * |x_i|)`` per variable;
+        the step then halves each iteration until the estimate converges.
+    bounds : (lower, upper), optional
+        Where `f` is defined: scalars or arrays broadcastable to `x`; ``None`` for no bound.
+        No point outside ``[lower, upper]`` is evaluated.
+    rtol, atol : float, optional
+        Stop when the error estimate is below ``atol + rtol * |value|``. Defaults
+        ``eps**(2/3)`` (about 3.7e-11) and the smallest normal float.
+    maxiter : int, default 20
+        Maximum number of step halvings per derivative (each costs two evaluations).
+    args : tuple, optional
+        Extra arguments: ``f(x, *args)``.
+    variables : sequence of sympy symbols, optional
+        For a sympy expression: the symbols matching the entries of `x`, in order. May be
+        omitted when the expression has exactly one free symbol.
+    return_error : bool, default False
+        Return a :class:`DiffResult` (``value``, ``error``, ``nfev``, ``ncalls``,
+        ``success``, ``method``) instead of the bare array."""
+
+_COMMON_NOTES = """The finite-difference estimate for each derivative uses the nested stencil
+    ``x + h * 2**-m`` (``m = 0, 1, ...``; ratio ``sqrt(2)`` for one-sided stencils) whose
+    weights equal Richardson extrapolation of the plain difference quotients to order
+    `accuracy` [1]_. After the first window the step halves each iteration at a cost of two
+    evaluations. The error estimate is the larger of the change between successive
+    iterations and the change against the estimate of order ``accuracy - 2``, plus the
+    rounding error ``eps * sum |w_j f_j| / h**d`` of the stencil; iteration stops when it is
+    below the tolerance or at the rounding floor, and the estimate with the smallest error
+    estimate is returned. Entries that never converge (a function oscillating faster than
+    the smallest step, noise, a kink) emit a :class:`DifferentiationWarning` and carry a
+    large error estimate. A function whose oscillation is commensurate with the dyadic
+    steps (e.g. ``sin(2**20 * pi * x)`` at 0) can still alias undetected.
+
+    The complex step [2]_ ``Im f(x + i h) / h`` with ``h = 1e-20 * max(1, |x|)`` is exact to
+    rounding for analytic `f`; gradkit checks it against one central difference and warns
+    when they disagree (abs, conj, real parts or branches in `f`). Functions returning real
+    values for complex input raise ``ValueError``.
+
+    Sympy expressions are differentiated exactly and lambdified with common subexpressions
+    shared (``sympy.lambdify(..., cse=True)``); the error then reports the rounding level
+    ``4 * eps * |value|``, as for jax and torch."""
+
+_REFERENCES = """.. [1] L. F. Richardson, "The approximate arithmetical solution by finite
+       differences of physical problems", Phil. Trans. R. Soc. A 210 (1911) 307-357; B. Fornberg,
+       "Generation of finite difference formulas on arbitrarily spaced grids",
+       Math. Comp. 51 (1988) 699-706.
+    .. [2] W. Squire and G. Trapp, "Using complex variables to estimate derivatives of real
+       functions", SIAM Review 40 (1998) 110-112."""
+
+
+def derivative(f, x, *, n=1, method="auto", accuracy=8, initial_step=None, bounds=None,
+               rtol=None, atol=None, maxiter=20, vectorized=True, args=(), variables=None,
+               return_error=False):
+    return _differentiate(
+        "derivative", f, x, order=n, method=method, accuracy=accuracy,
+        initial_step=initial_step, bounds=bounds, rtol=rtol, atol=atol, maxiter=maxiter,
+        vectorized=vectorized, args=args, variables=variables, return_error=return_error,
+    )
+
+
+def gradient(f, x, *, method="auto", accuracy=8, initial_step=None, bounds=None, rtol=None,
+             atol=None, maxiter=20, vectorized=False, args=(), variables=None,
+             return_error=False):
+    return _differentiate(
+        "gradient", f, x, order=1, method=method, accuracy=accuracy,
+        initial_step=initial_step, bounds=bounds, rtol=rtol, atol=atol, maxiter=maxiter,
+        vectorized=vectorized, args=args, variables=variables, return_error=return_error,
+    )
+
+
+def jacobian(f, x, *, method="auto", accuracy=8, initial_step=None, bounds=None, rtol=None,
+             atol=None, maxiter=20, vectorized=False, args=(), variables=None,
+             return_error=False):
+    return _differentiate(
+        "jacobian", f, x, order=1, method=method, accuracy=accuracy,
+        initial_step=initial_step, bounds=bounds, rtol=rtol, atol=atol, maxiter=maxiter,
+        vectorized=vectorized, args=args, variables=variables, return_error=return_error,
+    )
+
+
+def hessian(f, x, *, method="auto", accuracy=4, initial_step=None, bounds=None, rtol=None,
+            atol=None, maxiter=20, vectorized=False, args=(), variables=None,
+            return_error=False):
+    return _differentiate(
+        "hessian", f, x, order=2, method=method, accuracy=accuracy,
+        initial_step=initial_step, bounds=bounds, rtol=rtol, atol=atol, maxiter=maxiter,
+        vectorized=vectorized, args=args, variables=variables, return_error=return_error,
+    )
+
+
+derivative.__doc__ = f"""Derivative of order `n` of a scalar function, elementwise over `x`.
+
+    Parameters
+    ----------
+    f : callable or sympy expression
+        ``f(t, *args)``. With ``vectorized=True`` (default) `f` is called with a 1-D array
+        of many abscissae and must act elementwise (``np.sin`` does); with
+        ``vectorized=False`` it is called with one float at a time.
+    x : array_like
+        Points at which to differentiate, any shape.
+    n : int, default 1
+        Derivative order, 1 to 4.
+    {_COMMON_PARAMS}
+    vectorized : bool, default True
+        Whether `f` accepts an array of abscissae (one call per iteration for all points).
+
+    Returns
+    -------
+    ndarray or DiffResult
+        The derivative, with the shape of `x` (float32 for float32 `x`, else float64).
+
+    Raises
+    ------
+    ValueError
+        Non-finite or empty `x`, `n` or `accuracy` out of range, `f` non-finite at `x`,
+        `f` returning the wrong shape.
+    TypeError
+        `f` returning complex values for real `x`, or non-numbers.
+
+    See Also
+    --------
+    gradient, jacobian, hessian, scipy.differentiate.derivative
+
+    Notes
+    -----
+    {_COMMON_NOTES}
+
+    References
+    ----------
+    {_REFERENCES}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradkit.numdiff import derivative
+    >>> x = np.array([0.0, 0.5, 1.0])
+    >>> bool(np.allclose(derivative(np.exp, x), np.exp(x), rtol=1e-12, atol=0))
+    True
+    >>> res = derivative(np.sin, 1.0, n=2, return_error=True)
+    >>> bool(abs(res.value + np.sin(1.0)) <= res.error), res.nfev < 30
+    (True, True)
+    """
+
+_XDOC = """x : (n,) or (..., n) array_like, or tuple of n scalars / arrays
+        The point(s). A tuple means `f` takes the variables as separate arguments,
+        ``f(x_0, x_1, ..., *args)`` (like ``func(q, chi, delta)``). Several points
+        ``(..., n)`` are differentiated together (with ``vectorized=False`` one at a time)."""
+
+_VECDOC = """vectorized : bool, default False
+        Whether `f` accepts many points at once: ``f(X)`` with ``X`` of shape ``(N, n)``
+        returning ``(N,) + value_shape`` (or, for a tuple `x`, ``f(x_0, ...)`` with arrays of
+        shape ``(N,)``). Then every iteration is one call for all points and stencils."""
+
+gradient.__doc__ = f"""Gradient of a scalar function of ``n`` variables.
+
+    Parameters
+    ----------
+    f : callable or sympy expression
+        ``f(x, *args)`` with ``x`` of shape ``(n,)`` returning a scalar; or
+        ``f(x_0, ..., x_{{n-1}}, *args)`` when `x` is a tuple.
+    {_XDOC}
+    {_COMMON_PARAMS}
+    {_VECDOC}
+
+    Returns
+    -------
+    ndarray or DiffResult
+        Shape ``(..., n)``: the derivative index is last.
+
+    Raises
+    ------
+    ValueError
+        Non-finite or empty `x`, `f` non-finite at `x`, `f` not scalar-valued, bad options.
+    TypeError
+        `f` returning complex values for real `x`, or non-numbers.
+
+    See Also
+    --------
+    jacobian, hessian, derivative, scipy.optimize.approx_fprime
+
+    Notes
+    -----
+    {_COMMON_NOTES}
+
+    References
+    ----------
+    {_REFERENCES}
+
+    Examples
+    --------
+    The gradient of ``func(q, chi, delta) = q * chi * delta``:
+
+    >>> from gradkit.numdiff import gradient
+    >>> def func(q, chi, delta):
+    ...     return q * chi * delta
+    >>> res = gradient(func, (2.0, 3.0, 5.0), return_error=True)
+    >>> res.value.round(12).tolist(), bool((res.error < 1e-9).all())
+    ([15.0, 10.0, 6.0], True)
+    """
+
+jacobian.__doc__ = f"""Jacobian of a function of ``n`` variables with any output shape.
+
+    Parameters
+    ----------
+    f : callable or sympy expression / Matrix
+        ``f(x, *args)`` returning an array of shape ``value_shape``.
+    {_XDOC}
+    {_COMMON_PARAMS}
+    {_VECDOC}
+
+    Returns
+    -------
+    ndarray or DiffResult
+        Shape ``(...) + value_shape + (n,)``.
+
+    Raises
+    ------
+    ValueError
+        Non-finite or empty `x`, `f` non-finite at `x`, output shape changing with `x`.
+    TypeError
+        `f` returning complex values for real `x`, or non-numbers.
+
+    See Also
+    --------
+    gradient, hessian, scipy.differentiate.jacobian
+
+    Notes
+    -----
+    {_COMMON_NOTES}
+
+    References
+    ----------
+    {_REFERENCES}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradkit.numdiff import jacobian
+    >>> def polar(p):
+    ...     r, t = p
+    ...     return np.array([r * np.cos(t), r * np.sin(t)])
+    >>> J = jacobian(polar, [2.0, 0.0])
+    >>> bool(np.allclose(J, [[1.0, 0.0], [0.0, 2.0]], atol=1e-10))
+    True
+    """
+
+hessian.__doc__ = f"""Hessian of a scalar (or array-valued) function of ``n`` variables.
+
+    Parameters
+    ----------
+    f : callable or sympy expression
+        ``f(x, *args)`` returning a scalar (or an array of shape ``value_shape``).
+    {_XDOC}
+    {_COMMON_PARAMS.replace("accuracy : even int, default 8", "accuracy : even int, default 4")}
+    {_VECDOC}
+
+    Returns
+    -------
+    ndarray or DiffResult
+        Shape ``(...) + value_shape + (n, n)``, symmetric.
+
+    Raises
+    ------
+    ValueError
+        As for :func:`gradient`; ``method='complex'`` (first derivatives only).
+    TypeError
+        `f` returning complex values for real `x`, or non-numbers.
+
+    See Also
+    --------
+    gradient, jacobian, numdifftools.Hessian, scipy.differentiate.hessian
+
+    Notes
+    -----
+    The Hessian uses second directional derivatives along ``e_i`` and ``e_i + e_j``
+    (``n (n + 1) / 2`` directions, two new evaluations per direction and iteration):
+    ``H_ij = (D2[e_i + e_j] - D2[e_i] - D2[e_j]) / 2``, with errors added. That is half the
+    evaluations of the four-point mixed-difference formula.
+
+    {_COMMON_NOTES}
+
+    References
+    ----------
+    {_REFERENCES}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradkit.numdiff import hessian
+    >>> def rosen(x):
+    ...     return 100.0 * (x[1] - x[0] ** 2) ** 2 + (1.0 - x[0]) ** 2
+    >>> H = hessian(rosen, [1.0, 1.0])
+    >>> bool(np.allclose(H, [[802.0, -400.0], [-400.0, 200.0]], rtol=1e-9))
+    True
+    """

@@ -1,0 +1,93 @@
+"""Automatic differentiation through jax or torch (imported only when asked for)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _missing(name):
+    return ModuleNotFoundError(
+        f"`method={name!r}` needs {name}, which is not installed (pip install {name})."
+    )
+
+
+def _point_function(f, mode, n, args):
+    if mode == "array":
+        return lambda x: f(x, *args)
+    if mode == "args":
+        return lambda x: f(*[x[i] for i in range(n)], *args)
+    return lambda x: f(x[0], *args)
+
+
+def _layout(kind, out, P, n, vshape):
+    """Autodiff output -> the engine layout used by ``_api._package``."""
+    m = int(np.prod(vshape, dtype=np.int64))
+    out = np.asarray(out, dtype=np.float64)
+    if kind == "derivative":
+        return out.reshape(P)
+    if kind in ("gradient", "jacobian"):
+        return np.swapaxes(out.reshape(P, m, n), 1, 2)
+    return out.reshape(P, m, n, n)
+
+
+def _check_value(v, kind):
+    if np.iscomplexobj(v):
+        raise TypeError(
+            f"`f` returned complex values (dtype {v.dtype}) for real `x`; a real result "
+            "is expected."
+        )
+    if kind in ("derivative", "gradient", "hessian") and np.shape(v) != ():
+        raise ValueError(f"`f` must return a scalar for `{kind}`; got shape {np.shape(v)}.")
+
+
+def differentiate_autodiff(method, kind, f, pts, mode, order, vectorized, args):
+    """Return (values in engine layout, value_shape, nfev, ncalls)."""
+    P, n = pts.shape
+    g = _point_function(f, mode, n, args)
+    if method == "jax":
+        try:
+            import jax
+            import jax.numpy as jnp
+        except ImportError:
+            raise _missing("jax") from None
+        with jax.enable_x64(True):
+            X = jnp.asarray(pts, dtype=jnp.float64)
+            v0 = np.asarray(g(X[0]))
+            _check_value(v0, kind)
+            if kind == "derivative":
+                D = lambda t: f(t, *args)  # noqa: E731
+                for _ in range(order):
+                    D = jax.grad(D)
+                out = jax.vmap(D)(X[:, 0])
+            elif kind == "gradient":
+                out = jax.vmap(jax.grad(g))(X)
+            elif kind == "jacobian":
+                out = jax.vmap(jax.jacfwd(g))(X)
+            else:
+                out = jax.vmap(jax.hessian(g))(X)
+            out = np.asarray(out)
+    else:
+        try:
+            import torch
+            import torch.func as tf
+        except ImportError:
+            raise _missing("torch") from None
+        X = torch.as_tensor(pts, dtype=torch.float64)
+        with torch.no_grad():
+            v0 = g(X[0])
+        v0 = v0.detach().numpy() if isinstance(v0, torch.Tensor) else np.asarray(v0)
+        _check_value(v0, kind)
+        if kind == "derivative":
+            D = lambda t: f(t, *args)  # noqa: E731
+            for _ in range(order):
+                D = tf.grad(D)
+            out = tf.vmap(D)(X[:, 0])
+        elif kind == "gradient":
+            out = tf.vmap(tf.grad(g))(X)
+        elif kind == "jacobian":
+            out = tf.vmap(tf.jacrev(g))(X)
+        else:
+            out = tf.vmap(tf.hessian(g))(X)
+        out = out.detach().numpy()
+    vshape = tuple(np.shape(v0))
+    return _layout(kind, out, P, n, vshape), vshape, P + 1, 2
