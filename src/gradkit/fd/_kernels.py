@@ -55,22 +55,28 @@ def _block_inner(f, out, lo, hi, offsets, weights, divisor):
 
 @nb.njit(parallel=True, cache=True)
 def _block_last(f, out, lo, hi, offsets, weights, divisor):
-    # Stencil along the contiguous axis (post == 1): vectorised along j.
+    # Stencil along the contiguous axis (post == 1): one register sum per output.
     pre = f.shape[0]
     width = offsets.shape[0]
     for i in nb.prange(pre):
-        w0 = weights[0]
-        o0 = offsets[0]
         for j in range(lo, hi):
-            out[i, j, 0] = w0 * f[i, j + o0, 0]
-        for s in range(1, width):
-            ws = weights[s]
-            os_ = offsets[s]
-            for j in range(lo, hi):
-                out[i, j, 0] = out[i, j, 0] + ws * f[i, j + os_, 0]
-        if divisor != 1:
-            for j in range(lo, hi):
-                out[i, j, 0] = out[i, j, 0] / divisor
+            acc = weights[0] * f[i, j + offsets[0], 0]
+            for s in range(1, width):
+                acc = acc + weights[s] * f[i, j + offsets[s], 0]
+            out[i, j, 0] = acc / divisor
+
+
+@nb.njit(parallel=True, cache=True)
+def _rows_last(f, out, positions, index, weights, divisor):
+    # Per-row stencils along the contiguous axis (post == 1).
+    pre = f.shape[0]
+    rows, width = index.shape
+    for i in nb.prange(pre):
+        for q in range(rows):
+            acc = weights[q, 0] * f[i, index[q, 0], 0]
+            for s in range(1, width):
+                acc = acc + weights[q, s] * f[i, index[q, s], 0]
+            out[i, positions[q], 0] = acc / divisor[q]
 
 
 @nb.njit(parallel=True, cache=True)
@@ -91,7 +97,10 @@ def _block_elementwise(f, out, lo, hi, offsets, weights, divisor):
 
 def apply_rows(f3, out3, positions, index, weights, divisor):
     """Write ``out3[:, positions, :]`` from per-row stencils (indices already in range)."""
-    _rows(f3, out3, positions, index, weights, divisor)
+    if f3.shape[2] == 1:
+        _rows_last(f3, out3, positions, index, weights, divisor)
+    else:
+        _rows(f3, out3, positions, index, weights, divisor)
 
 
 def apply_block(f3, out3, lo, hi, offsets, weights, divisor):
@@ -100,9 +109,9 @@ def apply_block(f3, out3, lo, hi, offsets, weights, divisor):
         return
     divisor = divisor[()]
     compute = np.result_type(weights.dtype, f3.dtype, divisor.dtype)
-    if compute != out3.dtype:
-        _block_elementwise(f3, out3, lo, hi, offsets, weights, divisor)
-    elif f3.shape[2] == 1:
+    if f3.shape[2] == 1:
         _block_last(f3, out3, lo, hi, offsets, weights, divisor)
+    elif compute != out3.dtype:
+        _block_elementwise(f3, out3, lo, hi, offsets, weights, divisor)
     else:
         _block_inner(f3, out3, lo, hi, offsets, weights, divisor)
