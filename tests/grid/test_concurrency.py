@@ -1,0 +1,84 @@
+"""Thread safety, pickling and dask arrays of queries."""
+
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from gradkit.grid import RegularGridInterpolator
+
+pytestmark = pytest.mark.kernels
+
+da = pytest.importorskip("dask.array")
+
+
+def _interp(method="cubic"):
+    rng = np.random.default_rng(5)
+    x = np.linspace(0, 1, 12)
+    y = np.sort(rng.uniform(0, 2, 10))
+    y[0], y[-1] = 0.0, 2.0
+    return RegularGridInterpolator(
+        (x, y), rng.standard_normal((12, 10, 2)), method=method, bounds_error=False, fill_value=None
+    )
+
+
+@pytest.mark.parametrize("method", ["linear", "cubic", "pchip"])
+def test_threads_identical_results(method):
+    interp = _interp(method)
+    xi = np.random.default_rng(0).uniform(-0.1, 2.1, (3000, 2))
+    expected = interp.value_gradient_hessian(xi)
+
+    def work(_):
+        return interp.value_gradient_hessian(xi)
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(work, range(8)))
+    for res in results:
+        for a, b in zip(res, expected, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_pickle_round_trip():
+    interp = _interp()
+    xi = np.random.default_rng(1).uniform(0, 1, (20, 2))
+    clone = pickle.loads(pickle.dumps(interp))
+    for a, b in zip(
+        clone.value_gradient_hessian(xi), interp.value_gradient_hessian(xi), strict=True
+    ):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_dask_lazy_values_and_gradients():
+    interp = _interp()
+    xi = np.random.default_rng(2).uniform(0, 1, (7, 50, 2))
+    dxi = da.from_array(xi, chunks=(3, 20, 1))
+    v, g, h = interp.value_gradient_hessian(dxi)
+    assert isinstance(v, da.Array) and isinstance(g, da.Array) and isinstance(h, da.Array)
+    ev, eg, eh = interp.value_gradient_hessian(xi)
+    assert v.shape == ev.shape and g.shape == eg.shape and h.shape == eh.shape
+    np.testing.assert_allclose(v.compute(), ev, rtol=1e-15)
+    np.testing.assert_allclose(g.compute(), eg, rtol=1e-15)
+    np.testing.assert_allclose(h.compute(), eh, rtol=1e-15)
+    np.testing.assert_allclose(interp(dxi).compute(), ev, rtol=1e-15)
+    vv, gg = interp.value_and_gradient(dxi)
+    np.testing.assert_allclose(gg.compute(), eg, rtol=1e-15)
+
+
+@pytest.mark.distributed
+def test_dask_distributed_cluster():
+    distributed = pytest.importorskip("distributed")
+    interp = _interp()
+    xi = np.random.default_rng(3).uniform(0, 1, (400, 2))
+    dxi = da.from_array(xi, chunks=(100, 2))
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        v, g = interp.value_and_gradient(dxi)
+        rv, rg = client.compute([v, g], sync=True)
+    ev, eg = interp.value_and_gradient(xi)
+    np.testing.assert_allclose(rv, ev, rtol=1e-15)
+    np.testing.assert_allclose(rg, eg, rtol=1e-15)

@@ -1,0 +1,93 @@
+"""Every error message, with the argument named."""
+
+import numpy as np
+import pytest
+import scipy.sparse.linalg as ssl
+
+from gradkit.grid import RegularGridInterpolator, interpn
+
+X = np.linspace(0, 1, 5)
+V = np.zeros((5, 5))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        (
+            dict(points=(X, X), values=V, method="spline"),
+            ValueError,
+            "Method 'spline' is not defined: `method` must be one of",
+        ),
+        (
+            dict(points=(X[::-1][[0, 2, 1, 3, 4]], X), values=V),
+            ValueError,
+            r"strictly ascending or descending: `points\[0\]` is neither",
+        ),
+        (
+            dict(points=(X, X, X), values=V),
+            ValueError,
+            "There are 3 point arrays, but values has 2 dimensions",
+        ),
+        (
+            dict(points=(X, X[:4]), values=V),
+            ValueError,
+            r"There are 4 points and 5 values in dimension 1: `values.shape\[1\]`",
+        ),
+        (
+            dict(points=(X[:, None], X), values=V),
+            ValueError,
+            r"must be 1-dimensional: `points\[0\]` has shape \(5, 1\)",
+        ),
+        (
+            dict(points=(X, X), values=V, method="quintic"),
+            ValueError,
+            r"requires at least 6 points per dimension \(`points\[0\]` is too short\)",
+        ),
+        (
+            dict(points=(X, X), values=V + 0j, method="pchip"),
+            ValueError,
+            "only works with real values: `values` has dtype complex128",
+        ),
+        (
+            dict(points=(X, X), values=V, fill_value=1j),
+            ValueError,
+            "`fill_value` has dtype complex128",
+        ),
+        (
+            dict(points=(X, X), values=V, solver=ssl.spsolve),
+            ValueError,
+            "does not accept the `solver` argument",
+        ),
+    ],
+)
+def test_construction_errors(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        RegularGridInterpolator(**kwargs)
+
+
+@pytest.mark.kernels
+def test_call_errors():
+    interp = RegularGridInterpolator((X, X), V, method="cubic")
+    with pytest.raises(ValueError, match=r"have dimension 3 .* `xi.shape\[-1\]` must be 2"):
+        interp(np.zeros((4, 3)))
+    with pytest.raises(ValueError, match=r"out of bounds in dimension 1: `xi\[..., 1\]`"):
+        interp.gradient(np.array([[0.5, 1.5]]))
+    with pytest.raises(ValueError, match="`nu` must be a sequence of 2 non-negative"):
+        interp(np.zeros((4, 2)), nu=(1, -1))
+    with pytest.raises(ValueError, match="`nu` needs a spline method"):
+        interp(np.zeros((4, 2)), method="linear", nu=(1, 0))
+    with pytest.raises(ValueError, match="Method 'foo' is not defined"):
+        interp(np.zeros((4, 2)), method="foo")
+    with pytest.raises(ValueError, match="shape mismatch: objects cannot be broadcast"):
+        interp((np.zeros(3), np.zeros(4)))
+
+
+def test_interpn_errors():
+    with pytest.raises(ValueError, match="interpn only understands the methods"):
+        interpn((X, X), V, np.zeros((1, 2)), method="foo")
+    with pytest.raises(ValueError, match="There are 3 point arrays"):
+        interpn((X, X, X), V, np.zeros((1, 3)))
+    with pytest.raises(ValueError, match=r"have dimension 3, .* `xi.shape\[-1\]` must be 2"):
+        interpn((X, X), V, np.zeros((1, 3)))
+    with pytest.raises(ValueError, match="supports neither `gradient`"):
+        interpn((X, X), V, np.zeros((1, 2)), method="splinef2d", gradient=True)
