@@ -6,7 +6,7 @@ import numpy as np
 
 from ._plan import AxisPlan
 
-__all__ = ["apply_plan", "is_dask_array"]
+__all__ = ["apply_plan", "apply_plans", "is_dask_array"]
 
 
 def is_dask_array(x) -> bool:
@@ -33,19 +33,46 @@ def apply_plan(f, axis: int, plan: AxisPlan, out_dtype, out=None):
     return out
 
 
-def run_plan(f3, out3, plan: AxisPlan, positions_range=None, shift: int = 0) -> None:
+def apply_plans(f, axes, plans, out_dtype, outs):
+    """Differentiate ``f`` along each of ``axes`` (one plan each) into ``outs`` (arrays or
+    None). Arrays of up to three dimensions go through the uniform blocks of all axes in a
+    single pass over ``f``; the rest axis by axis."""
+    if is_dask_array(f) or f.ndim > 3 or f.size == 0 or len(axes) < 2:
+        return [apply_plan(f, a, p, out_dtype, out=o) for a, p, o in zip(axes, plans, outs)]
+    from . import _kernels
+
+    outs = [np.empty(f.shape, dtype=out_dtype) if o is None else o for o in outs]
+    lead = 3 - f.ndim
+    shape3 = (1,) * lead + f.shape
+    f3 = f.reshape(shape3)
+    out3 = [None, None, None]
+    blocks = [None, None, None]
+    for a, p, o in zip(axes, plans, outs):
+        out3[a + lead] = o.reshape(shape3)
+        blocks[a + lead] = p.block
+    _kernels.apply_blocks3(f3, out3, blocks)
+    for a, p, o in zip(axes, plans, outs):
+        pre = int(np.prod(f.shape[:a]))
+        post = int(np.prod(f.shape[a + 1:]))
+        run_plan(f.reshape(pre, f.shape[a], post), o.reshape(pre, f.shape[a], post),
+                 p, skip_block=True)
+    return outs
+
+
+def run_plan(f3, out3, plan: AxisPlan, positions_range=None, shift: int = 0,
+             skip_block: bool = False) -> None:
     """Run ``plan`` on (pre, n, post) arrays.
 
     With ``positions_range=(start, stop)``, only those global positions are written, to
     ``out3[:, position - start, :]``, reading ``f3[:, index - shift, :]`` (a block with ghost
-    cells, as in the dask adapter); indices are then not wrapped.
+    cells, as in the dask adapter); indices are then not wrapped. ``skip_block`` leaves out
+    the uniform block (already applied by a fused pass).
     """
     from . import _kernels
 
     if positions_range is None:
-        if plan.block is not None:
-            b = plan.block
-            _kernels.apply_block(f3, out3, b.lo, b.hi, b.offsets, b.weights, b.divisor)
+        if not skip_block:
+            _kernels.apply_blocks3(f3, [None, out3, None], [None, plan.block, None])
         for g in plan.groups:
             index = g.index % plan.n if plan.periodic else g.index
             _kernels.apply_rows(f3, out3, g.positions, index, g.weights, g.divisor)

@@ -7,7 +7,7 @@ import operator
 import numpy as np
 
 from .._validation import normalize_axes, short_repr
-from ._engine import apply_plan, is_dask_array
+from ._engine import apply_plans, is_dask_array
 from ._plan import numpy_plan
 from ._prepare import check_accuracy, prepare_field
 from ._spacing import parse_boundaries, parse_spacing
@@ -148,11 +148,9 @@ def gradient(
     else:
         p = 2 if accuracy is None else accuracy
         field = prepare_field(f, varargs, axes, boundaries, period)
-        result = [
-            field.finish(field.derivative(a, 1, p, out=_direct_out(o, field)))
-            for a, o in zip(axes, outs)
-        ]
-        result = [_into(r, o) for r, o in zip(result, outs)]
+        direct = [_direct_out(o, field) for o in outs]
+        result = [_into(field.finish(r), o)
+                  for r, o in zip(field.gradient(axes, p, direct), outs)]
         if return_error:
             errors = [_abs_diff(r, field.finish(field.derivative(a, 1, p + 2)))
                       for r, a in zip(result, axes)]
@@ -192,13 +190,11 @@ def _numpy_gradient(f, varargs, axes, edge, outs):
         return [_into(r, o) for r, o in zip(result, outs)]
     fdt = f.dtype if f.dtype.kind == "f" else np.dtype(np.float64)
     data = f if dask_in else np.ascontiguousarray(f)
-    result = []
-    for ax, spacing, o in zip(axes, spacings, outs):
-        plan = numpy_plan(f.shape[ax], spacing.raw, edge, fdt)
-        direct = o if (o is not None and o.flags.c_contiguous and o.dtype == fdt) else None
-        r = apply_plan(data, ax, plan, fdt, out=direct)
-        result.append(_into(r, o))
-    return result
+    plans = [numpy_plan(f.shape[ax], s.raw, edge, fdt) for ax, s in zip(axes, spacings)]
+    direct = [o if (o is not None and o.flags.c_contiguous and o.dtype == fdt) else None
+              for o in outs]
+    result = apply_plans(data, axes, plans, fdt, direct)
+    return [_into(r, o) for r, o in zip(result, outs)]
 
 
 def _check_out(out, f, axes):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["apply_block", "apply_rows"]
+__all__ = ["apply_blocks3", "apply_rows"]
 
 
 @nb.njit(parallel=True, cache=True)
@@ -31,39 +31,32 @@ def _rows(f, out, positions, index, weights, divisor):
 
 
 @nb.njit(parallel=True, cache=True)
-def _block_inner(f, out, lo, hi, offsets, weights, divisor):
-    # out and the arithmetic share one dtype: accumulate in place, vectorised along k.
-    pre, _, post = f.shape
-    m = hi - lo
-    width = offsets.shape[0]
-    for t in nb.prange(pre * m):
-        i = t // m
-        j = lo + t - i * m
-        w0 = weights[0]
-        j0 = j + offsets[0]
-        for k in range(post):
-            out[i, j, k] = w0 * f[i, j0, k]
-        for s in range(1, width):
-            ws = weights[s]
-            js = j + offsets[s]
-            for k in range(post):
-                out[i, j, k] = out[i, j, k] + ws * f[i, js, k]
-        if divisor != 1:
-            for k in range(post):
-                out[i, j, k] = out[i, j, k] / divisor
-
-
-@nb.njit(parallel=True, cache=True)
-def _block_last(f, out, lo, hi, offsets, weights, divisor):
-    # Stencil along the contiguous axis (post == 1): one register sum per output.
-    pre = f.shape[0]
-    width = offsets.shape[0]
-    for i in nb.prange(pre):
-        for j in range(lo, hi):
-            acc = weights[0] * f[i, j + offsets[0], 0]
-            for s in range(1, width):
-                acc = acc + weights[s] * f[i, j + offsets[s], 0]
-            out[i, j, 0] = acc / divisor
+def _blocks3(f, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1, lo2, hi2, off2, w2,
+             d2):
+    # Up to three axes of a 3-D array in one pass over f: out_a[p] = sum_s w_a[s] f[p + off_a[s]
+    # along axis a] / d_a for lo_a <= p_a < hi_a. Offsets and weights are tuples, so the stencil
+    # width is a compile-time constant and the sums unroll; an inactive axis has lo == hi.
+    n0, n1, n2 = f.shape
+    for t in nb.prange(n0 * n1):
+        i = t // n1
+        j = t - i * n1
+        if lo0 <= i < hi0:
+            for k in range(n2):
+                acc0 = w0[0] * f[i + off0[0], j, k]
+                for s in range(1, len(w0)):
+                    acc0 = acc0 + w0[s] * f[i + off0[s], j, k]
+                o0[i, j, k] = acc0 / d0
+        if lo1 <= j < hi1:
+            for k in range(n2):
+                acc1 = w1[0] * f[i, j + off1[0], k]
+                for s in range(1, len(w1)):
+                    acc1 = acc1 + w1[s] * f[i, j + off1[s], k]
+                o1[i, j, k] = acc1 / d1
+        for k in range(lo2, hi2):
+            acc2 = w2[0] * f[i, j, k + off2[0]]
+            for s in range(1, len(w2)):
+                acc2 = acc2 + w2[s] * f[i, j, k + off2[s]]
+            o2[i, j, k] = acc2 / d2
 
 
 @nb.njit(parallel=True, cache=True)
@@ -79,22 +72,6 @@ def _rows_last(f, out, positions, index, weights, divisor):
             out[i, positions[q], 0] = acc / divisor[q]
 
 
-@nb.njit(parallel=True, cache=True)
-def _block_elementwise(f, out, lo, hi, offsets, weights, divisor):
-    # Arithmetic in a wider dtype than out (numpy's promotions for float32 data): round once.
-    pre, _, post = f.shape
-    m = hi - lo
-    width = offsets.shape[0]
-    for t in nb.prange(pre * m):
-        i = t // m
-        j = lo + t - i * m
-        for k in range(post):
-            acc = weights[0] * f[i, j + offsets[0], k]
-            for s in range(1, width):
-                acc = acc + weights[s] * f[i, j + offsets[s], k]
-            out[i, j, k] = acc / divisor
-
-
 def apply_rows(f3, out3, positions, index, weights, divisor):
     """Write ``out3[:, positions, :]`` from per-row stencils (indices already in range)."""
     if f3.shape[2] == 1:
@@ -103,15 +80,25 @@ def apply_rows(f3, out3, positions, index, weights, divisor):
         _rows(f3, out3, positions, index, weights, divisor)
 
 
-def apply_block(f3, out3, lo, hi, offsets, weights, divisor):
-    """Write ``out3[:, lo:hi, :]`` with one stencil shifted along the middle axis."""
-    if hi <= lo:
+def apply_blocks3(f3, outs, blocks):
+    """Apply up to three uniform blocks, one per axis of the 3-D array ``f3``, in one pass.
+
+    ``outs[a]`` receives axis ``a``'s block; ``blocks[a]`` is None for an axis left alone.
+    """
+    active = [b for b in blocks if b is not None and b.hi > b.lo]
+    if not active:
         return
-    divisor = divisor[()]
-    compute = np.result_type(weights.dtype, f3.dtype, divisor.dtype)
-    if f3.shape[2] == 1:
-        _block_last(f3, out3, lo, hi, offsets, weights, divisor)
-    elif compute != out3.dtype:
-        _block_elementwise(f3, out3, lo, hi, offsets, weights, divisor)
-    else:
-        _block_inner(f3, out3, lo, hi, offsets, weights, divisor)
+    # inactive axes get arguments of the active ones' types, so one compiled version serves
+    dummy_out = np.empty((0, 0, 0), dtype=outs[blocks.index(active[0])].dtype)
+    dummy_w = (active[0].weights[0],)
+    dummy_d = active[0].divisor[()]
+    args = []
+    for out, block in zip(outs, blocks):
+        if block is None or block.hi <= block.lo:
+            args += [dummy_out, 0, 0, (0,), dummy_w, dummy_d]
+        else:
+            args += [out, block.lo, block.hi, tuple(int(o) for o in block.offsets),
+                     tuple(block.weights), block.divisor[()]]
+    o0, lo0, hi0, off0, w0, d0, o1, lo1, hi1, off1, w1, d1, o2, lo2, hi2, off2, w2, d2 = args
+    _blocks3(f3, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1, lo2, hi2, off2,
+             w2, d2)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import check_int, compute_float_dtype, result_float_dtype
-from ._engine import apply_plan, is_dask_array
+from ._engine import apply_plan, apply_plans, is_dask_array
 from ._plan import stencil_plan
 from ._spacing import parse_boundaries, parse_periods, parse_spacing
 from ._weights import boundary_width, interior_width
@@ -40,6 +40,11 @@ class Field:
         data = self.data if data is None else data
         plan = self.plan(axis, order, accuracy)
         return apply_plan(data, axis, plan, self.data.dtype, out=out)
+
+    def gradient(self, axes, accuracy: int, outs):
+        """First derivatives along each of ``axes`` (in one pass where possible)."""
+        plans = [self.plan(a, 1, accuracy) for a in axes]
+        return apply_plans(self.data, axes, plans, self.data.dtype, outs)
 
     def plan(self, axis: int, order: int, accuracy: int):
         n = self.data.shape[axis]
