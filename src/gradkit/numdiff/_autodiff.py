@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 
@@ -77,17 +79,21 @@ def differentiate_autodiff(method, kind, f, pts, mode, order, vectorized, args):
             v0 = g(X[0])
         v0 = v0.detach().numpy() if isinstance(v0, torch.Tensor) else np.asarray(v0)
         _check_value(v0, kind)
-        if kind == "derivative":
-            D = lambda t: f(t, *args)  # noqa: E731
-            for _ in range(order):
-                D = tf.grad(D)
-            out = tf.vmap(D)(X[:, 0])
-        elif kind == "gradient":
-            out = tf.vmap(tf.grad(g))(X)
-        elif kind == "jacobian":
-            out = tf.vmap(tf.jacrev(g))(X)
-        else:
-            out = tf.vmap(tf.hessian(g))(X)
+        with warnings.catch_warnings():
+            # torch.func's forward-mode decompositions import torch.jit.script, which
+            # warns about its own deprecation (a torch-internal matter).
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module="torch")
+            if kind == "derivative":
+                D = lambda t: f(t, *args)  # noqa: E731
+                for _ in range(order):
+                    D = tf.grad(D)
+                out = tf.vmap(D)(X[:, 0])
+            elif kind == "gradient":
+                out = tf.vmap(tf.grad(g))(X)
+            elif kind == "jacobian":
+                out = tf.vmap(tf.jacrev(g))(X)
+            else:
+                out = tf.vmap(tf.hessian(g))(X)
         out = out.detach().numpy()
     vshape = tuple(np.shape(v0))
     return _layout(kind, out, P, n, vshape), vshape, P + 1, 2

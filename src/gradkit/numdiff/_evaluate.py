@@ -81,6 +81,13 @@ class Evaluator:
         return arr
 
     def __call__(self, pts: np.ndarray) -> np.ndarray:
+        # Stencil points may leave the domain of `f`; the resulting NaN/inf are handled
+        # (smaller steps, or a clear error at `x` itself), so numpy's floating-point
+        # warnings inside `f` are silenced here.
+        with np.errstate(all="ignore"):
+            return self._evaluate(pts)
+
+    def _evaluate(self, pts: np.ndarray) -> np.ndarray:
         N = pts.shape[0]
         if self.vectorized:
             self.ncalls += 1
