@@ -1,0 +1,282 @@
+"""Linear solvers for the RBF interpolation system.
+
+``solve_direct`` builds the dense ``(N + m) x (N + m)`` system and factors it with LAPACK's
+``dgesv`` exactly as scipy does.  ``solve_iterative`` never stores the kernel matrix: it runs
+a (block) preconditioned conjugate gradient method on
+
+- ``(K + S) a = d`` when there is no polynomial tail (positive-definite kernels), or
+- the projected system ``Z (K + S) Z a = Z d``, ``Z = I - Q Q^T`` the projector onto the
+  null space of ``P^T`` (``P = Q R``), when there is one.  Conditionally positive-definite
+  kernels of order ``<= degree + 1`` make ``Z (K + S) Z`` positive definite on that space,
+  so CG applies; the monomial weights follow from ``R b = Q^T (d - (K + S) a)``.
+
+Matrix-vector products with ``K`` are blocked numba loops parallel over rows
+(``_kernels.kernel_matvec``), costing ``O(N**2)`` time and ``O(N)`` memory.  The default
+preconditioner for positive-definite kernels is a Nystrom approximation
+``K ~ F F^T`` (``F = K[:, L] K[L, L]^{-1/2}`` on ``rank`` random landmarks ``L``), applied
+through the Woodbury identity to ``F F^T + S``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+from numpy.linalg import LinAlgError
+
+__all__ = ["ConvergenceError", "solve_direct", "solve_iterative"]
+
+#: seconds after which an iterative fit starts printing progress to stderr
+PROGRESS_AFTER = 2.0
+
+
+class ConvergenceError(RuntimeError):
+    """An iterative RBF solve did not reach the requested tolerance."""
+
+
+def _rank_message(yhat, powers):
+    from . import _kernels
+
+    nmonos = powers.shape[0]
+    pmat = np.empty((yhat.shape[0], nmonos))
+    _kernels.polynomial_matrix(yhat, powers, pmat)
+    rank = np.linalg.matrix_rank(pmat)
+    if rank < nmonos:
+        return (
+            "Singular matrix. The matrix of monomials evaluated at "
+            "the data point coordinates does not have full column "
+            f"rank ({rank}/{nmonos})."
+        )
+    return None
+
+
+def solve_direct(yeps, yhat, d, smoothing, kind, powers):
+    """Dense solve of the full system with ``dgesv`` (scipy's method)."""
+    from scipy.linalg.lapack import dgesv
+
+    from . import _kernels
+
+    n = yeps.shape[0]
+    m = powers.shape[0]
+    lhs = np.empty((n + m, n + m))
+    _kernels.build_system(yeps, yhat, smoothing, kind, powers, lhs)
+    rhs = np.zeros((n + m, d.shape[1]))
+    rhs[:n] = d
+    _, _, coeffs, info = dgesv(lhs, rhs, overwrite_a=True, overwrite_b=True)
+    if info < 0:  # pragma: no cover - cannot happen with the arrays built above
+        raise ValueError(f"The {-info}-th argument had an illegal value.")
+    elif info > 0:
+        msg = "Singular matrix."
+        if m > 0:
+            msg = _rank_message(yhat, powers) or msg
+        raise LinAlgError(msg)
+    return coeffs
+
+
+class _Nystrom:
+    """Woodbury inverse of ``F F^T + diag(D)``, ``F F^T`` a Nystrom approximation of K."""
+
+    def __init__(self, yeps, kind, diag, rank, seed=0):
+        import scipy.linalg as sl
+
+        from . import _kernels
+
+        n = yeps.shape[0]
+        rank = int(min(rank, n))
+        rng = np.random.default_rng(seed)
+        landmarks = np.sort(rng.choice(n, size=rank, replace=False))
+        yl = np.ascontiguousarray(yeps[landmarks])
+        kll = np.empty((rank, rank))
+        _kernels.kernel_cross(yl, yl, kind, kll)
+        w, v = np.linalg.eigh(kll)
+        keep = w > max(w.max(), 0.0) * 1e-10
+        w = w[keep]
+        wmat = v[:, keep] / np.sqrt(w)
+        r = wmat.shape[1]
+        # F = K[:, L] @ W, built by row blocks so K[:, L] is never stored whole
+        f = np.empty((n, r))
+        block = max(1, min(n, (8 << 20) // (8 * rank)))
+        tmp = np.empty((block, rank))
+        for i0 in range(0, n, block):
+            i1 = min(n, i0 + block)
+            _kernels.kernel_cross(yeps[i0:i1], yl, kind, tmp[: i1 - i0])
+            np.matmul(tmp[: i1 - i0], wmat, out=f[i0:i1])
+        self.dinv = 1.0 / diag
+        c = f.T @ (self.dinv[:, None] * f)
+        c[np.diag_indices_from(c)] += 1.0
+        self.cho = sl.cho_factor(c, lower=True, check_finite=False)
+        self.f = f
+        self.rank = r
+        self._cho_solve = sl.cho_solve
+
+    def __call__(self, r):
+        dr = self.dinv[:, None] * r
+        t = self._cho_solve(self.cho, self.f.T @ dr, check_finite=False)
+        return dr - self.dinv[:, None] * (self.f @ t)
+
+
+class _Progress:
+    """Plain-text progress line on stderr, shown once a fit has run PROGRESS_AFTER s."""
+
+    def __init__(self, enabled, maxiter, tol):
+        self.enabled = enabled
+        self.maxiter = maxiter
+        self.tol = tol
+        self.t0 = time.perf_counter()
+        self.shown = False
+
+    def update(self, it, res):
+        if self.enabled is False:
+            return
+        elapsed = time.perf_counter() - self.t0
+        if self.enabled is True or elapsed > PROGRESS_AFTER:
+            frac = min(1.0, it / self.maxiter)
+            bar = "#" * int(20 * frac)
+            sys.stderr.write(
+                f"\rRBFInterpolator fit: [{bar:<20}] iteration {it}, "
+                f"residual {res:.2e} (tol {self.tol:.0e}), {elapsed:.1f} s"
+            )
+            sys.stderr.flush()
+            self.shown = True
+
+    def close(self):
+        if self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def solve_iterative(
+    yeps,
+    yhat,
+    d,
+    smoothing,
+    kind,
+    powers,
+    *,
+    positive_definite,
+    tol,
+    maxiter,
+    preconditioner,
+    preconditioner_rank,
+    progress,
+):
+    """Matrix-free preconditioned CG (projected onto null(P^T) when there is a tail).
+
+    Returns ``(coeffs, info)`` with ``info`` a dict of ``iterations``, ``residual`` (the
+    largest relative residual norm over the right-hand-side columns) and
+    ``preconditioner``.
+    """
+    from . import _kernels
+
+    n, nd = yeps.shape
+    m = powers.shape[0]
+    ns = d.shape[1]
+    yeps_t = np.ascontiguousarray(yeps.T)
+    s = smoothing
+
+    def apply_a(v):
+        out = np.empty_like(v)
+        _kernels.kernel_matvec(yeps_t, kind, v, out)
+        out += s[:, None] * v
+        return out
+
+    if m > 0:
+        pmat = np.empty((n, m))
+        _kernels.polynomial_matrix(yhat, powers, pmat)
+        qmat, rmat = np.linalg.qr(pmat)
+        rdiag = np.abs(np.diag(rmat))
+        if rdiag.min() <= 1e-12 * max(rdiag.max(), 1e-300) or np.linalg.matrix_rank(pmat) < m:
+            raise LinAlgError(_rank_message(yhat, powers) or "Singular matrix.")
+
+        def proj(v):
+            return v - qmat @ (qmat.T @ v)
+
+    else:
+
+        def proj(v):
+            return v
+
+    if preconditioner == "auto":
+        preconditioner = "nystrom" if positive_definite else None
+    if preconditioner == "nystrom":
+        diag = np.maximum(s, 1e-8)
+        rank = preconditioner_rank
+        if rank is None:
+            rank = min(n, 300)
+        minv = _Nystrom(yeps, kind, diag, rank)
+        pname = f"nystrom (rank {minv.rank})"
+    elif preconditioner == "jacobi":
+        phi0 = np.empty(1)
+        _kernels.phi_values(kind, np.zeros(1), phi0)
+        diag = phi0[0] + s
+        inv = 1.0 / diag
+
+        def minv(r):
+            return inv[:, None] * r
+
+        pname = "jacobi"
+    else:
+        minv = None
+        pname = "none"
+
+    b = proj(d)
+    # residuals are relative to the data, not to its projection (which is ~0 when the
+    # data already lie in the span of the polynomial tail)
+    bnorm = np.linalg.norm(d, axis=0)
+    bnorm_safe = np.where(bnorm == 0.0, 1.0, bnorm)
+    x = np.zeros((n, ns))
+    r = b.copy()
+    z = proj(minv(r)) if minv is not None else r.copy()
+    p = z.copy()
+    rz = np.einsum("ij,ij->j", r, z)
+    res = np.linalg.norm(r, axis=0) / bnorm_safe
+    it = 0
+    bar = _Progress(progress, maxiter, tol)
+    try:
+        while np.any(res > tol):
+            if it >= maxiter:
+                raise ConvergenceError(
+                    f"The iterative RBF solve did not converge: relative residual "
+                    f"{res.max():.3e} after {it} iterations (`tol` = {tol:g}, "
+                    f"`maxiter` = {maxiter}). Increase `maxiter` or `smoothing`, loosen "
+                    f"`tol`, or use `solver='direct'`."
+                )
+            active = res > tol
+            ap = proj(apply_a(p))
+            pap = np.einsum("ij,ij->j", p, ap)
+            if np.any(pap[active] <= 0.0):
+                raise ConvergenceError(
+                    "The iterative RBF solve broke down: the system is not positive "
+                    "definite on the space of admissible weights (is `degree` below the "
+                    "kernel's minimum degree, or are data points repeated?). Use "
+                    "`solver='direct'`, a larger `degree`, or `smoothing` > 0."
+                )
+            alpha = np.where(active, rz / np.where(pap == 0.0, 1.0, pap), 0.0)
+            x += alpha * p
+            r -= alpha * ap
+            it += 1
+            res = np.linalg.norm(r, axis=0) / bnorm_safe
+            bar.update(it, float(res.max()))
+            if not np.any(res > tol):
+                break
+            z = proj(minv(r)) if minv is not None else r
+            rz_new = np.einsum("ij,ij->j", r, z)
+            beta = np.where(active, rz_new / np.where(rz == 0.0, 1.0, rz), 0.0)
+            p = proj(z + beta * p) if m > 0 else z + beta * p
+            rz = rz_new
+    finally:
+        bar.close()
+
+    coeffs = np.empty((n + m, ns))
+    coeffs[:n] = x
+    if m > 0:
+        full = d - apply_a(x)
+        coeffs[n:] = np.linalg.solve(rmat, qmat.T @ full)
+        res = np.linalg.norm(proj(full), axis=0) / bnorm_safe
+    info = {
+        "iterations": it,
+        "residual": float(res.max()) if ns else 0.0,
+        "preconditioner": pname,
+    }
+    return coeffs, info
