@@ -204,5 +204,17 @@ def _tanh_mix_grad(x):
 
 _add("tanh_mix7", _tanh_mix, _tanh_mix_grad, _c(7, 8) * 2)
 
+def _exp_dot(x):
+    a = _col(np.linspace(-0.5, 0.5, x.shape[0]), x)
+    return np.exp((a * x).sum(axis=0))
+
+
+def _exp_dot_grad(x):
+    a = _col(np.linspace(-0.5, 0.5, x.shape[0]), x)
+    return a * _exp_dot(x)
+
+
+_add("exp_dot10", _exp_dot, _exp_dot_grad, _c(10, 9) * 2)
+
 BY_NAME = {t.name: t for t in FUNCTIONS}
 HESSIAN_FUNCTIONS = [t for t in FUNCTIONS if t.hess is not None]

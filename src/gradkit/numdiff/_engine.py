@@ -135,6 +135,7 @@ def run(pb: Problem) -> EngineResult:
     done = np.zeros(E, dtype=bool)
     restarts = np.zeros(E, dtype=np.int64)
     best_seen = np.full((E, m), np.inf)  # best error estimate so far (for divergence)
+    provisional = np.zeros(E, dtype=bool)  # value/error come from the first window only
     lo_seen = np.full((E, m), np.nan)  # range of all estimates (honest error on failure)
     hi_seen = np.full((E, m), np.nan)
 
@@ -216,10 +217,14 @@ def run(pb: Problem) -> EngineResult:
             stop_bad = bad & ~restart
             ok = ~bad
             # Keep the best estimate per component.
-            better = ok[:, None] & ((err < error[rows]) | np.isnan(value[rows]))
+            # The first window's indicator is provisional: any later estimate replaces it.
+            cmp = np.where(provisional[rows][:, None], np.inf, error[rows])
+            better = ok[:, None] & ((err < cmp) | np.isnan(value[rows]))
             value[rows] = np.where(better, est, value[rows])
             error[rows] = np.where(better, err, error[rows])
-            best_seen[rows] = np.minimum(best_seen[rows], np.where(ok[:, None], err, np.inf))
+            provisional[rows] = np.where(ok, first, provisional[rows])
+            seen = np.where((ok & ~first)[:, None], err, np.inf)
+            best_seen[rows] = np.minimum(best_seen[rows], seen)
             prev[rows] = np.where(ok[:, None], est, prev[rows])
             lo_seen[rows] = np.where(ok[:, None], np.fmin(lo_seen[rows], est), lo_seen[rows])
             hi_seen[rows] = np.where(ok[:, None], np.fmax(hi_seen[rows], est), hi_seen[rows])

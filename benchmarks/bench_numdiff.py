@@ -1,0 +1,215 @@
+"""gradkit.numdiff against scipy.differentiate and numdifftools.
+
+Run: ``PYTHONPATH=src python benchmarks/bench_numdiff.py [--quick]``
+
+Sections
+1. Accuracy and function evaluations on the shared test set (tests/numdiff/functions.py:
+   26 smooth non-polynomial functions of 1 to 10 variables with analytic gradients).
+2. Gradient of 10-variable functions at 1,000 points, vectorised: gradkit vs
+   scipy.differentiate.jacobian (one vectorised call) and numdifftools.Gradient per point.
+3. Hessian of 10-variable functions: evaluations and accuracy vs numdifftools.Hessian and
+   scipy.differentiate.hessian.
+
+Timings: same process, interleaved repetitions, medians; the numba kernel is warmed up
+before timing. Errors are max |estimate - exact| / max |exact| over the components.
+The table printed is written to benchmarks/results_numdiff.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "numdiff"))
+
+import numdifftools as nd
+import scipy
+from functions import FUNCTIONS, HESSIAN_FUNCTIONS
+from scipy import differentiate
+
+import gradkit
+from gradkit.numdiff import gradient, hessian
+
+
+class Count:
+    """Count points at which ``f`` is evaluated (any batch layout, variables first)."""
+
+    def __init__(self, f, variables_first=True):
+        self.f = f
+        self.points = 0
+        self.variables_first = variables_first
+
+    def __call__(self, x):
+        x = np.asarray(x)
+        if x.ndim > 1:
+            shape = x.shape[1:] if self.variables_first else x.shape[:-1]
+            self.points += int(np.prod(shape))
+        else:
+            self.points += 1
+        return self.f(x)
+
+
+def rel_err(est, exact):
+    return float(np.abs(np.asarray(est) - exact).max() / np.abs(exact).max())
+
+
+def section_accuracy(lines):
+    lines.append("## 1. Accuracy and evaluations on the test set (gradient at one point)\n")
+    lines.append(
+        "Relative error max|est - exact| / max|exact|; evaluations = points at which f was "
+        "evaluated. 'ratio' = gradkit error / better peer error (errors floored at 1e-16). "
+        "'covered' = gradkit's error estimate >= its true error for every component.\n"
+    )
+    lines.append(
+        "| function | n | gradkit err | scipy err | numdifftools err | ratio | covered "
+        "| gradkit evals | scipy evals | numdifftools evals |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|:---:|---:|---:|---:|")
+    tot = {"gk": 0, "sp": 0, "nd": 0}
+    worst = 0.0
+    all_covered = True
+    for t in FUNCTIONS:
+        exact = t.grad(t.x0)
+        c = Count(t.f)
+        r = gradient(c, t.x0, return_error=True)
+        e_gk, n_gk = rel_err(r.value, exact), c.points
+        covered = bool((np.abs(r.value - exact) <= r.error).all())
+        all_covered &= covered
+        c = Count(t.f)
+        rs = differentiate.jacobian(c, t.x0)
+        e_sp, n_sp = rel_err(rs.df, exact), c.points
+        c = Count(t.f)
+        rn = np.atleast_1d(nd.Gradient(c)(t.x0))
+        e_nd, n_nd = rel_err(rn, exact), c.points
+        tot["gk"] += n_gk
+        tot["sp"] += n_sp
+        tot["nd"] += n_nd
+        ratio = max(e_gk, 1e-16) / max(min(e_sp, e_nd), 1e-16)
+        worst = max(worst, ratio)
+        lines.append(
+            f"| {t.name} | {t.n} | {e_gk:.1e} | {e_sp:.1e} | {e_nd:.1e} | {ratio:.2f} | "
+            f"{'yes' if covered else 'NO'} | {n_gk} | {n_sp} | {n_nd} |"
+        )
+    lines.append(
+        f"| **total** | | | | | worst {worst:.2f} | {'all' if all_covered else 'NOT all'} "
+        f"| **{tot['gk']}** | **{tot['sp']}** | **{tot['nd']}** |\n"
+    )
+    lines.append(
+        f"Evaluations: gradkit / scipy.differentiate = {tot['gk'] / tot['sp']:.2f} "
+        f"(target <= 1.5); gradkit / numdifftools = {tot['gk'] / tot['nd']:.2f}. "
+        f"Worst error ratio to the better peer: {worst:.2f} (target <= 10).\n"
+    )
+
+
+def _median_times(funcs, reps):
+    times = {k: [] for k in funcs}
+    for _ in range(reps):
+        for k, fn in funcs.items():  # interleaved
+            t0 = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t0)
+    return {k: float(np.median(v)) for k, v in times.items()}
+
+
+def section_vectorized(lines, reps, nd_points):
+    lines.append("## 2. Gradient of a 10-variable function at 1,000 points (vectorised)\n")
+    lines.append(
+        "gradkit: `gradient(lambda X: f(X.T), X, vectorized=True)` with X (1000, 10); scipy: "
+        "`differentiate.jacobian(f, X.T)` (also one vectorised call per iteration); "
+        f"numdifftools: `Gradient(f)` called per point (timed on {nd_points} points, scaled "
+        "to 1,000). Median of interleaved runs.\n"
+    )
+    lines.append(
+        "| function | gradkit ms | scipy ms | numdifftools ms (1,000 pts) | vs scipy | "
+        "vs numdifftools | gradkit evals | scipy evals | gradkit err | scipy err |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1.0, 1.0, (1000, 10))
+    cases = [t for t in FUNCTIONS if t.n == 10]
+    for t in cases:
+        G = t.grad(X.T).T
+        fv = lambda X, f=t.f: f(X.T)  # noqa: E731
+        gradient(fv, X[:50], vectorized=True)  # warm-up (numba kernel, caches)
+        differentiate.jacobian(t.f, X[:50].T)
+        ndg = nd.Gradient(t.f)
+        ms = _median_times(
+            {
+                "gk": lambda fv=fv: gradient(fv, X, vectorized=True),
+                "sp": lambda f=t.f: differentiate.jacobian(f, X.T),
+            },
+            reps,
+        )
+        nd_t = _median_times(
+            {"nd": lambda ndg=ndg: [ndg(X[i]) for i in range(nd_points)]}, max(1, reps // 3)
+        )["nd"] * (1000 / nd_points)
+        cg = Count(fv, variables_first=False)
+        rg = gradient(cg, X, vectorized=True)
+        cs = Count(t.f)
+        rs = differentiate.jacobian(cs, X.T)
+        lines.append(
+            f"| {t.name} | {ms['gk'] * 1e3:.1f} | {ms['sp'] * 1e3:.1f} | {nd_t * 1e3:.0f} | "
+            f"{ms['sp'] / ms['gk']:.2f}x | {nd_t / ms['gk']:.0f}x | {cg.points} | "
+            f"{cs.points} | {rel_err(rg, G):.1e} | {rel_err(rs.df.T, G):.1e} |"
+        )
+    lines.append("")
+
+
+def section_hessian(lines):
+    lines.append("## 3. Hessian of 8- and 10-variable functions\n")
+    lines.append(
+        "| function | n | gradkit evals | numdifftools evals | scipy evals | gradkit err | "
+        "numdifftools err | scipy err | evals vs numdifftools |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for t in HESSIAN_FUNCTIONS:
+        H = t.hess(t.x0)
+        c = Count(t.f)
+        rg = hessian(c, t.x0)
+        n_gk = c.points
+        c = Count(t.f)
+        rn = nd.Hessian(c)(t.x0)
+        n_nd = c.points
+        c = Count(t.f)
+        rs = differentiate.hessian(c, t.x0)
+        n_sp = c.points
+        lines.append(
+            f"| {t.name} | {t.n} | {n_gk} | {n_nd} | {n_sp} | {rel_err(rg, H):.1e} | "
+            f"{rel_err(rn, H):.1e} | {rel_err(rs.ddf, H):.1e} | {n_gk / n_nd:.2f} |"
+        )
+    lines.append("")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args(argv)
+    reps = 3 if args.quick else 9
+    nd_points = 10 if args.quick else 30
+    warnings.simplefilter("ignore")
+    lines = [
+        "# gradkit.numdiff benchmarks\n",
+        f"Machine: {platform.machine()} {platform.processor() or ''}, Python "
+        f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
+        f"numdifftools {nd.__version__}, gradkit {gradkit.__version__}. "
+        "Shared 2-core machine: timings are medians of interleaved runs and still noisy.\n",
+    ]
+    section_accuracy(lines)
+    section_vectorized(lines, reps, nd_points)
+    section_hessian(lines)
+    text = "\n".join(lines)
+    print(text)
+    out = ROOT / "benchmarks" / "results_numdiff.md"
+    out.write_text(text)
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
