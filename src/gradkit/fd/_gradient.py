@@ -189,7 +189,8 @@ def _numpy_gradient(f, varargs, axes, edge, outs):
         result = [result] if len(axes) == 1 else list(result)
         return [_into(r, o) for r, o in zip(result, outs)]
     fdt = f.dtype if f.dtype.kind == "f" else np.dtype(np.float64)
-    data = f if dask_in else np.ascontiguousarray(f)
+    # integers are differenced in float64, as numpy does (one compiled kernel for all of them)
+    data = f.astype(fdt, copy=False) if dask_in else np.ascontiguousarray(f, dtype=fdt)
     plans = [numpy_plan(f.shape[ax], s.raw, edge, fdt) for ax, s in zip(axes, spacings)]
     direct = [o if (o is not None and o.flags.c_contiguous and o.dtype == fdt) else None
               for o in outs]

@@ -33,29 +33,30 @@ def _rows(f, out, positions, index, weights, divisor):
 @nb.njit(parallel=True, cache=True)
 def _blocks3(f, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1, lo2, hi2, off2, w2,
              d2):
-    # Up to three axes of a 3-D array in one pass over f: out_a[p] = sum_s w_a[s] f[p + off_a[s]
-    # along axis a] / d_a for lo_a <= p_a < hi_a. Offsets and weights are tuples, so the stencil
-    # width is a compile-time constant and the sums unroll; an inactive axis has lo == hi.
+    # Up to three axes of a 3-D array in one pass over f: out_a[p] = sum_s w_a[s][p_a] f[p +
+    # off_a[s] along axis a] / d_a for lo_a <= p_a < hi_a. Offsets and weight columns come as
+    # tuples, so the stencil width is a compile-time constant and the sums unroll; an
+    # inactive axis has lo == hi.
     n0, n1, n2 = f.shape
     for t in nb.prange(n0 * n1):
         i = t // n1
         j = t - i * n1
         if lo0 <= i < hi0:
             for k in range(n2):
-                acc0 = w0[0] * f[i + off0[0], j, k]
+                acc0 = w0[0][i] * f[i + off0[0], j, k]
                 for s in range(1, len(w0)):
-                    acc0 = acc0 + w0[s] * f[i + off0[s], j, k]
+                    acc0 = acc0 + w0[s][i] * f[i + off0[s], j, k]
                 o0[i, j, k] = acc0 / d0
         if lo1 <= j < hi1:
             for k in range(n2):
-                acc1 = w1[0] * f[i, j + off1[0], k]
+                acc1 = w1[0][j] * f[i, j + off1[0], k]
                 for s in range(1, len(w1)):
-                    acc1 = acc1 + w1[s] * f[i, j + off1[s], k]
+                    acc1 = acc1 + w1[s][j] * f[i, j + off1[s], k]
                 o1[i, j, k] = acc1 / d1
         for k in range(lo2, hi2):
-            acc2 = w2[0] * f[i, j, k + off2[0]]
+            acc2 = w2[0][k] * f[i, j, k + off2[0]]
             for s in range(1, len(w2)):
-                acc2 = acc2 + w2[s] * f[i, j, k + off2[s]]
+                acc2 = acc2 + w2[s][k] * f[i, j, k + off2[s]]
             o2[i, j, k] = acc2 / d2
 
 
@@ -81,24 +82,28 @@ def apply_rows(f3, out3, positions, index, weights, divisor):
 
 
 def apply_blocks3(f3, outs, blocks):
-    """Apply up to three uniform blocks, one per axis of the 3-D array ``f3``, in one pass.
+    """Apply up to three blocks, one per axis of the 3-D array ``f3``, in one pass.
 
     ``outs[a]`` receives axis ``a``'s block; ``blocks[a]`` is None for an axis left alone.
+    Blocks of one stencil width share a pass; an inactive axis gets arguments of the active
+    ones' types and width (with an empty range), so each width compiles one version only.
     """
-    active = [b for b in blocks if b is not None and b.hi > b.lo]
-    if not active:
-        return
-    # inactive axes get arguments of the active ones' types, so one compiled version serves
-    dummy_out = np.empty((0, 0, 0), dtype=outs[blocks.index(active[0])].dtype)
-    dummy_w = (active[0].weights[0],)
-    dummy_d = active[0].divisor[()]
-    args = []
-    for out, block in zip(outs, blocks):
-        if block is None or block.hi <= block.lo:
-            args += [dummy_out, 0, 0, (0,), dummy_w, dummy_d]
-        else:
-            args += [out, block.lo, block.hi, tuple(int(o) for o in block.offsets),
-                     tuple(block.weights), block.divisor[()]]
-    o0, lo0, hi0, off0, w0, d0, o1, lo1, hi1, off1, w1, d1, o2, lo2, hi2, off2, w2, d2 = args
-    _blocks3(f3, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1, lo2, hi2, off2,
-             w2, d2)
+    active = [a for a, b in enumerate(blocks) if b is not None and b.hi > b.lo]
+    widths = sorted({len(blocks[a].offsets) for a in active})
+    for width in widths:
+        axes = [a for a in active if len(blocks[a].offsets) == width]
+        first = blocks[axes[0]]
+        dummy = [np.empty((0, 0, 0), dtype=outs[axes[0]].dtype), 0, 0,
+                 (0,) * width, tuple(first.weights), first.divisor[()]]
+        args = []
+        for a in range(3):
+            if a in axes:
+                b = blocks[a]
+                args += [outs[a], b.lo, b.hi, tuple(int(o) for o in b.offsets),
+                         tuple(b.weights), b.divisor[()]]
+            else:
+                args += dummy
+        (o0, lo0, hi0, off0, w0, d0, o1, lo1, hi1, off1, w1, d1,
+         o2, lo2, hi2, off2, w2, d2) = args
+        _blocks3(f3, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1,
+                 lo2, hi2, off2, w2, d2)

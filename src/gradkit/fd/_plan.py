@@ -4,9 +4,9 @@ A plan is computed once per axis (plain numpy, no numba) and then applied by the
 ``_kernels.py`` or, for dask arrays, block by block in ``_dask.py``.
 
 Every output position ``j`` is ``sum_s weights[s] * f[index[s]] / divisor``, summed left to
-right. Positions that share one stencil shifted along the axis (the interior of a uniform
-grid) form a :class:`UniformBlock`; all others are listed row by row in :class:`RowGroup`
-objects. Indices are stored *unwrapped*: on a periodic axis they may fall outside
+right. The interior, where every position reads the same offsets ``j + offsets[s]`` (with
+weights that may vary with ``j`` on non-uniform grids), forms a :class:`Block`; the
+remaining positions near the ends are listed row by row in :class:`RowGroup` objects. Indices are stored *unwrapped*: on a periodic axis they may fall outside
 ``[0, n)`` and are taken modulo ``n``.
 
 Two families of plans exist:
@@ -25,7 +25,7 @@ import numpy as np
 
 from ._weights import boundary_width, fornberg_weights, interior_width
 
-__all__ = ["AxisPlan", "RowGroup", "UniformBlock", "numpy_plan", "stencil_plan"]
+__all__ = ["AxisPlan", "Block", "RowGroup", "numpy_plan", "stencil_plan"]
 
 
 @dataclass(frozen=True)
@@ -39,24 +39,31 @@ class RowGroup:
 
 
 @dataclass(frozen=True)
-class UniformBlock:
-    """Positions ``lo <= j < hi`` are ``sum_s weights[s] * f[j + offsets[s]] / divisor``."""
+class Block:
+    """Positions ``lo <= j < hi`` are ``sum_s weights[s, j] * f[j + offsets[s]] / divisor``."""
 
     lo: int
     hi: int
     offsets: np.ndarray  # (width,) int64
-    weights: np.ndarray  # (width,)
+    weights: np.ndarray  # (width, n), C-contiguous; columns outside [lo, hi) are unused
     divisor: np.ndarray  # 0-d array
 
     def as_rows(self) -> RowGroup:
         positions = np.arange(self.lo, self.hi, dtype=np.int64)
-        width = len(self.offsets)
         return RowGroup(
             positions,
             positions[:, None] + self.offsets[None, :],
-            np.broadcast_to(self.weights, (len(positions), width)),
+            np.ascontiguousarray(self.weights[:, self.lo:self.hi].T),
             np.broadcast_to(self.divisor, (len(positions),)),
         )
+
+
+def _uniform_block(lo, hi, n, offsets, weights, divisor) -> Block:
+    """A block whose weights are the same at every position."""
+    weights = np.asarray(weights)
+    table = np.ascontiguousarray(np.broadcast_to(weights[:, None], (len(weights), n)))
+    return Block(lo, max(lo, hi), np.asarray(offsets, dtype=np.int64), table,
+                 np.asarray(divisor))
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ class AxisPlan:
 
     n: int
     periodic: bool
-    block: UniformBlock | None
+    block: Block | None
     groups: tuple[RowGroup, ...]
 
     @property
@@ -118,10 +125,7 @@ def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
     diff_weights = np.array([-1, 1], dtype=fdt)
     groups = []
     if np.ndim(ax_dx) == 0:
-        block = UniformBlock(
-            1, n - 1, np.array([-1, 1], dtype=np.int64), diff_weights,
-            _typed(2.0 * ax_dx, fdt, div),
-        )
+        block = _uniform_block(1, n - 1, n, [-1, 1], diff_weights, _typed(2.0 * ax_dx, fdt, div))
         if edge_order == 1:
             d = _typed(ax_dx, fdt, div)
             groups.append(_row_group([0, n - 1], [[0, 1], [n - 2, n - 1]],
@@ -140,11 +144,9 @@ def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
     b = (dx2 - dx1) / (dx1 * dx2)
     c = dx1 / (dx2 * (dx1 + dx2))
     wdt = np.result_type(a.dtype, fdt)
-    interior = np.arange(1, n - 1)
-    groups.append(_row_group(
-        interior, np.stack([interior - 1, interior, interior + 1], axis=1),
-        np.stack([a, b, c], axis=1).astype(wdt), np.ones(n - 2, dtype=wdt),
-    ))
+    table = np.zeros((3, n), dtype=wdt)
+    table[:, 1:n - 1] = np.stack([a, b, c])
+    block = Block(1, n - 1, np.array([-1, 0, 1], dtype=np.int64), table, np.ones((), wdt))
     if edge_order == 1:
         for pos, idx, d in ((0, [0, 1], ax_dx[0]), (n - 1, [n - 2, n - 1], ax_dx[-1])):
             groups.append(_row_group([pos], [idx], diff_weights[None, :],
@@ -159,7 +161,7 @@ def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
         for pos, idx, coeffs in ((0, [0, 1, 2], left), (n - 1, [n - 3, n - 2, n - 1], right)):
             w = np.array([_typed(c, fdt, mul) for c in coeffs])
             groups.append(_row_group([pos], [idx], w[None, :], one.astype(w.dtype)))
-    return AxisPlan(n, False, None, tuple(groups))
+    return AxisPlan(n, False, block, tuple(groups))
 
 
 def stencil_plan(
@@ -186,7 +188,7 @@ def stencil_plan(
         w = fornberg_weights([0.0], offsets[None, :].astype(float), order)[0] / h**order
         keep = w != 0.0  # structural zeros, e.g. the centre of odd derivatives
         offsets, w = offsets[keep].astype(np.int64), w[keep].astype(wdt)
-        block = UniformBlock(half, max(half, n - half), offsets, w, one)
+        block = _uniform_block(half, n - half, n, offsets, w, one)
         if periodic:
             # the first and last `half` positions read across the ends (indices unwrapped)
             edge = np.unique(np.r_[np.arange(min(half, n)), np.arange(max(n - half, 0), n)])
@@ -199,18 +201,24 @@ def stencil_plan(
         return AxisPlan(n, periodic, block, tuple(groups))
 
     x = np.asarray(spacing, dtype=np.float64)
+    offsets = np.arange(-half, half + 1)
+    positions = np.arange(n)
+    index = positions[:, None] + offsets[None, :]
     if periodic:
-        positions = np.arange(n)
-        index = positions[:, None] + np.arange(-half, half + 1)[None, :]
         xs = x[index % n] + period * np.floor_divide(index, n)
         w = fornberg_weights(x, xs, order).astype(wdt)
-        return AxisPlan(n, True, None, (_row_group(positions, index, w, np.ones(n, wdt)),))
-    positions = np.arange(half, n - half)
-    index = positions[:, None] + np.arange(-half, half + 1)[None, :]
-    w = fornberg_weights(x[positions], x[index], order).astype(wdt)
-    groups = [_row_group(positions, index, w, np.ones(len(positions), wdt))]
-    groups += _one_sided_groups(n, x, order, accuracy, half, wdt)
-    return AxisPlan(n, False, None, tuple(groups))
+    else:
+        inside = slice(half, n - half)
+        w = np.zeros((n, len(offsets)), dtype=wdt)
+        w[inside] = fornberg_weights(x[inside], x[index[inside]], order)
+    block = Block(half, max(half, n - half), offsets.astype(np.int64),
+                  np.ascontiguousarray(w.T), one)
+    if periodic:
+        edge = np.unique(np.r_[np.arange(min(half, n)), np.arange(max(n - half, 0), n)])
+        groups = [_row_group(edge, index[edge], w[edge], np.ones(len(edge), wdt))]
+    else:
+        groups = _one_sided_groups(n, x, order, accuracy, half, wdt)
+    return AxisPlan(n, periodic, block, tuple(groups))
 
 
 def _one_sided_groups(n, x, order, accuracy, half, wdt) -> list[RowGroup]:
