@@ -164,6 +164,8 @@ def _initial_steps(initial_step, pts, directions, n):
                 f"got shape {s.shape}."
             )
     support = directions != 0  # (K, n)
+    if (support.sum(axis=1) == 1).all():  # unit directions: one variable each
+        return np.asarray(per_var)[:, np.argmax(support, axis=1)]
     big = np.where(support[None, :, :], per_var[:, None, :], np.inf)
     return big.min(axis=2)  # (P, K)
 

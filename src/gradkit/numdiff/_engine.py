@@ -73,35 +73,38 @@ def one_sided_accuracy(d: int, accuracy: int) -> int:
 KERNEL_THRESHOLD = 200_000
 
 
-def _points(x, directions, pidx, kidx, blocks, unit):
-    """Stencil points ``x_p + t v_k`` for all blocks, as one Fortran-ordered (N, n) array.
+def _points(x, directions, dcol, blocks, unit):
+    """Stencil points ``x_p + h * u_a * v_k`` for all blocks, one Fortran-ordered (N, n) array.
 
-    Fortran order keeps every variable's column contiguous, so a vectorised ``f`` that
-    reads ``X[:, i]`` (or ``X.T[i]``) streams through memory.
+    ``blocks`` holds ``(prow, krow, h, offs)``: point and direction index and base step per
+    entry, and the offsets to evaluate. Fortran order keeps every variable's column
+    contiguous, so a vectorised ``f`` that reads ``X[:, i]`` (or ``X.T[i]``) streams
+    through memory.
     """
     n = x.shape[1]
-    N = sum(rows.size * c for rows, c, _, _ in blocks)
+    N = sum(prow.size * offs.size for prow, _, _, offs in blocks)
     out = np.empty((N, n), order="F")
     if N * n >= KERNEL_THRESHOLD:
         from ._kernels import fill_points
 
         start = 0
-        for rows, c, _, (hr, offs) in blocks:
-            fill_points(x, directions, pidx[rows], kidx[rows], hr, offs, out, start)
-            start += rows.size * c
+        for prow, krow, h, offs in blocks:
+            fill_points(x, directions, prow, krow, h, offs, out, start)
+            start += prow.size * offs.size
         return out
     start = 0
-    for rows, c, t, _ in blocks:
-        stop = start + rows.size * c
-        prow = pidx[rows]
+    for prow, krow, h, offs in blocks:
+        c = offs.size
+        stop = start + prow.size * c
         for j in range(n):
             out[start:stop, j] = np.repeat(x[prow, j], c)
+        t = (h[:, None] * offs[None, :]).ravel()
         if unit:
-            k = np.repeat(np.argmax(directions[kidx[rows]] != 0, axis=1), c)
+            k = np.repeat(dcol[krow], c)
             flat = out.T.reshape(-1)  # a view: out is Fortran-ordered
             flat[k * N + np.arange(start, stop)] += t
         else:
-            V = directions[kidx[rows]]
+            V = directions[krow]
             for j in range(n):
                 vj = np.repeat(V[:, j], c)
                 nz = vj != 0
@@ -109,6 +112,67 @@ def _points(x, directions, pidx, kidx, blocks, unit):
                     out[start:stop, j][nz] += t[nz] * vj[nz]
         start = stop
     return out
+
+
+class _Group:
+    """Still-running entries that share one stencil, stored compactly (rows = entries)."""
+
+    _ARRAYS = ("gidx", "prow", "krow", "h", "f0", "F", "prev", "value", "error", "best",
+               "lo", "hi", "prov", "it", "restarts", "fresh")
+
+    def __init__(self, st, gidx, prow, krow, h, f0):
+        R, m = f0.shape
+        self.st = st
+        self.W = len(st.offsets)
+        self.offs = np.ascontiguousarray(st.offsets)
+        self.last2 = np.ascontiguousarray(st.offsets[-2:])
+        self.abs_w = np.abs(st.weights)
+        self.gidx, self.prow, self.krow, self.h, self.f0 = gidx, prow, krow, h, f0
+        self.F = np.empty((R, m, self.W))
+        self.prev = np.full((R, m), np.nan)
+        self.value = np.full((R, m), np.nan)
+        self.error = np.full((R, m), np.inf)
+        self.best = np.full((R, m), np.inf)  # best non-provisional error (for divergence)
+        self.lo = np.full((R, m), np.inf)  # range of all estimates (honest error on failure)
+        self.hi = np.full((R, m), -np.inf)
+        self.prov = np.zeros(R, dtype=bool)  # value/error come from the first window only
+        self.it = np.zeros(R, dtype=np.int64)  # iterations since the last (re)start
+        self.restarts = np.zeros(R, dtype=np.int64)
+        self.fresh = np.ones(R, dtype=bool)  # needs a whole window at its current h
+
+    @property
+    def size(self):
+        return self.gidx.size
+
+    def take(self, keep):
+        for name in self._ARRAYS:
+            setattr(self, name, getattr(self, name)[keep])
+
+    def blocks(self):
+        """(block tuple, selector, count) for the points this group needs now."""
+        if self.fresh.all():
+            return [((self.prow, self.krow, self.h, self.offs), slice(None), self.W)]
+        if not self.fresh.any():
+            return [((self.prow, self.krow, self.h, self.last2), slice(None), 2)]
+        out = []
+        for sel, offs in ((self.fresh, self.offs), (~self.fresh, self.last2)):
+            idx = np.flatnonzero(sel)
+            out.append(((self.prow[idx], self.krow[idx], self.h[idx], offs), idx, offs.size))
+        return out
+
+    def store(self, sel, c, vals):
+        """Put new values (R_b, c, m) into the windows (full window or slide by two)."""
+        vals = vals.transpose(0, 2, 1)
+        if c == self.W:
+            self.F[sel] = vals
+        elif isinstance(sel, slice):
+            self.F[:, :, :-2] = self.F[:, :, 2:]
+            self.F[:, :, -2:] = vals
+        else:
+            Fs = self.F[sel]
+            Fs[:, :, :-2] = Fs[:, :, 2:]
+            Fs[:, :, -2:] = vals
+            self.F[sel] = Fs
 
 
 def run(pb: Problem) -> EngineResult:
@@ -119,154 +183,131 @@ def run(pb: Problem) -> EngineResult:
     pidx = np.repeat(np.arange(P), K)
     kidx = np.tile(np.arange(K), P)
     side = pb.side.reshape(E).astype(np.int64)
-    h = pb.h0.reshape(E).astype(np.float64).copy()
-    f0 = pb.f0[pidx]  # (E, m)
-
-    sides_present = np.unique(side)
-    stencils = {}
-    for s in sides_present:
-        acc = pb.accuracy if s == 0 else one_sided_accuracy(pb.d, pb.accuracy)
-        stencils[int(s)] = stencil(pb.d, acc, int(s))
+    h0 = pb.h0.reshape(E).astype(np.float64)
+    dirs = np.ascontiguousarray(pb.directions, dtype=np.float64)
+    unit = bool(((dirs != 0).sum(axis=1) == 1).all() and (dirs[dirs != 0] == 1).all())
+    dcol = np.argmax(dirs != 0, axis=1)
 
     value = np.full((E, m), np.nan)
     error = np.full((E, m), np.inf)
-    prev = np.full((E, m), np.nan)
     status = np.full(E, 2, dtype=np.int64)
-    done = np.zeros(E, dtype=bool)
-    restarts = np.zeros(E, dtype=np.int64)
-    best_seen = np.full((E, m), np.inf)  # best error estimate so far (for divergence)
-    provisional = np.zeros(E, dtype=bool)  # value/error come from the first window only
-    lo_seen = np.full((E, m), np.nan)  # range of all estimates (honest error on failure)
-    hi_seen = np.full((E, m), np.nan)
+    success = np.zeros(E, dtype=bool)
 
-    # Window buffers, one per side (widths differ).
-    windows = {s: None for s in stencils}
-    wrows = {s: np.flatnonzero(side == s) for s in stencils}
-    for s in stencils:
-        windows[s] = np.full((len(wrows[s]), len(stencils[s].offsets), m), np.nan)
-    pos_in = np.empty(E, dtype=np.int64)
-    for s in stencils:
-        pos_in[wrows[s]] = np.arange(len(wrows[s]))
-    fresh = np.ones(E, dtype=bool)  # needs a whole window at its current h
-    dirs = pb.directions
-    unit = bool(((dirs != 0).sum(axis=1) == 1).all() and (dirs[dirs != 0] == 1).all())
-    it = np.zeros(E, dtype=np.int64)  # iterations done (since last restart)
+    groups = []
+    sides = (0,) if not side.any() else np.unique(side)
+    for s in sides:
+        acc = pb.accuracy if s == 0 else one_sided_accuracy(pb.d, pb.accuracy)
+        g = np.flatnonzero(side == s)
+        groups.append(_Group(stencil(pb.d, acc, int(s)), g, pidx[g], kidx[g], h0[g].copy(),
+                             pb.f0[pidx[g]]))
 
     for _ in range(pb.maxiter + _MAX_RESTARTS):
-        active = np.flatnonzero(~done)
-        if active.size == 0:
+        groups = [g for g in groups if g.size]
+        if not groups:
             break
-        # Assemble all points to evaluate this round.
-        blocks = []
-        plan = []  # (side, rows, offsets-slice, count)
-        for s, st in stencils.items():
-            rows_s = active[side[active] == s]
-            if rows_s.size == 0:
-                continue
-            W = len(st.offsets)
-            full = rows_s[fresh[rows_s]]
-            part = rows_s[~fresh[rows_s]]
-            for rows, offs in ((full, st.offsets), (part, st.offsets[-2:])):
-                if rows.size == 0:
-                    continue
-                hr = h[rows]
-                t = (hr[:, None] * offs[None, :]).ravel()  # (R * c,)
-                blocks.append((rows, len(offs), t, (hr, np.ascontiguousarray(offs))))
-                plan.append((s, rows, len(offs), W))
-        allpts = _points(pb.x, pb.directions, pidx, kidx, blocks, unit)
+        plan = [(g, b) for g in groups for b in g.blocks()]
+        allpts = _points(pb.x, dirs, dcol, [b[0] for _, b in plan], unit)
         fv = pb.evaluate(allpts)  # (N, m)
         start = 0
-        for s, rows, c, W in plan:
-            vals = fv[start : start + rows.size * c].reshape(rows.size, c, m)
-            start += rows.size * c
-            buf = windows[s]
-            wpos = pos_in[rows]
-            if c == W:
-                buf[wpos] = vals
-            else:
-                buf[wpos, :-2] = buf[wpos, 2:]
-                buf[wpos, -2:] = vals
-        # Update estimates for every active entry.
-        for s, st in stencils.items():
-            rows = active[side[active] == s]
-            if rows.size == 0:
-                continue
-            F = windows[s][pos_in[rows]]  # (R, W, m)
-            fc = f0[rows]
-            hd = h[rows, None] ** pb.d
-            finite = np.isfinite(F).all(axis=(1, 2))
-            est = (np.einsum("j,rjm->rm", st.weights, F) + st.center * fc) / hd
-            rnd = pb.eps * (
-                np.einsum("j,rjm->rm", np.abs(st.weights), np.abs(F)) + abs(st.center) * np.abs(fc)
-            ) / hd
-            # f itself carries rounding error of a few ulps: count it twice.
-            rnd = 2.0 * rnd
-            if st.low_weights is not None:
-                low = (np.einsum("j,rjm->rm", st.low_weights, F) + st.low_center * fc) / hd
-                d_low = np.abs(est - low)
-            else:
-                d_low = np.full_like(est, np.inf)
-            first = it[rows] == 0
-            d_prev = np.where(first[:, None], np.inf, np.abs(est - prev[rows]))
-            trunc = np.where(first[:, None], d_low, d_prev)
-            err = trunc + rnd
-
-            # Non-finite values: restart a first window with a smaller step, otherwise stop.
-            bad = ~finite
-            restart = bad & first & (restarts[rows] < _MAX_RESTARTS)
-            stop_bad = bad & ~restart
-            ok = ~bad
-            # Keep the best estimate per component.
-            # The first window's indicator is provisional: any later estimate replaces it.
-            cmp = np.where(provisional[rows][:, None], np.inf, error[rows])
-            better = ok[:, None] & ((err < cmp) | np.isnan(value[rows]))
-            value[rows] = np.where(better, est, value[rows])
-            error[rows] = np.where(better, err, error[rows])
-            provisional[rows] = np.where(ok, first, provisional[rows])
-            seen = np.where((ok & ~first)[:, None], err, np.inf)
-            best_seen[rows] = np.minimum(best_seen[rows], seen)
-            prev[rows] = np.where(ok[:, None], est, prev[rows])
-            lo_seen[rows] = np.where(ok[:, None], np.fmin(lo_seen[rows], est), lo_seen[rows])
-            hi_seen[rows] = np.where(ok[:, None], np.fmax(hi_seen[rows], est), hi_seen[rows])
-
-            tol = pb.atol + pb.rtol * np.abs(est)
-            # Never stop on the first window: its indicator |D_0 - L_0| is small whenever the
-            # outermost weights are, converged or not.
-            conv = ok & ~first & (err <= tol).all(axis=1)
-            floor = ok & ~first & (trunc <= 2.0 * rnd).all(axis=1)
-            good_before = (best_seen[rows] <= 1e-6 * np.abs(value[rows]) + pb.atol).all(axis=1)
-            diverge = ok & ~first & good_before & (err > 10.0 * error[rows]).any(axis=1)
-            it[rows] += ok
-            out_of_iters = it[rows] >= pb.maxiter
-
-            st_rows = np.full(rows.size, -1)
-            st_rows[out_of_iters] = 2
-            st_rows[diverge] = 4
-            st_rows[floor] = 1
-            st_rows[conv] = 0
-            st_rows[stop_bad] = 3
-            stopping = st_rows >= 0
-            status[rows[stopping]] = st_rows[stopping]
-            done[rows[stopping]] = True
-            # Restart entries whose first window hit a non-finite value.
-            rr = rows[restart]
-            restarts[rr] += 1
-            h[rr] /= 8.0
-            fresh[rows] = False
-            fresh[rr] = True
-            cont = rows[~stopping & ~restart]
-            h[cont] /= 2.0
-    # Converged, or at the rounding floor (the error estimate is then the rounding error).
-    # An error that grew tenfold after a good estimate (status 4) is *not* success: the
-    # good estimate may have been a coincidence (noise, aliasing); the best one is kept.
-    success = np.isin(status, (0, 1)) & np.isfinite(value).all(axis=1)
-    # On failure the best estimate's error is unknown: report at least the spread of all
-    # the estimates seen, so that the error does not look confident.
-    spread = np.fmax(np.abs(hi_seen - value), np.abs(value - lo_seen))
-    error = np.where(success[:, None], error, np.fmax(error, spread))
+        for g, (blk, sel, c) in plan:
+            R = blk[0].size
+            g.store(sel, c, fv[start : start + R * c].reshape(R, c, m))
+            start += R * c
+        for g in groups:
+            _update(g, pb, value, error, status, success)
+    # Entries still running when the iterations ran out.
+    for g in groups:
+        if g.size:
+            _finish(g, np.ones(g.size, dtype=bool), np.full(g.size, 2), value, error, status,
+                    success)
     return EngineResult(
         value=value.reshape(P, K, m),
         error=error.reshape(P, K, m),
         success=success.reshape(P, K),
         status=status.reshape(P, K),
     )
+
+
+def _update(g, pb, value, error, status, success):
+    st = g.st
+    R, m, W = g.F.shape
+    F2 = g.F.reshape(R * m, W)
+    hd = (g.h**pb.d)[:, None]
+    est = ((F2 @ st.weights).reshape(R, m) + st.center * g.f0) / hd
+    # Rounding error of the formula; f itself carries a few ulps: count it twice.
+    rnd = (2.0 * pb.eps) * ((np.abs(F2) @ g.abs_w).reshape(R, m)
+                            + abs(st.center) * np.abs(g.f0)) / hd
+    ok = np.isfinite(rnd).all(axis=1)  # every weight is non-zero: catches NaN/inf in F
+    first = g.it == 0
+    if st.low_weights is not None and first.any():
+        low = ((F2 @ st.low_weights).reshape(R, m) + st.low_center * g.f0) / hd
+        d_low = np.abs(est - low)
+    else:
+        d_low = np.inf
+    trunc = np.where(first[:, None], d_low, np.abs(est - g.prev))
+    err = trunc + rnd
+
+    # Keep the best estimate per component. The first window's indicator is provisional:
+    # it is small whenever the outermost weights are, so any later estimate replaces it.
+    ok2 = ok[:, None]
+    cmp = np.where(g.prov[:, None], np.inf, g.error)
+    better = ok2 & ((err < cmp) | np.isnan(g.value))
+    np.copyto(g.value, est, where=better)
+    np.copyto(g.error, err, where=better)
+    g.prov = np.where(ok, first, g.prov)
+    np.minimum(g.best, err, out=g.best, where=ok2 & ~first[:, None])
+    np.copyto(g.prev, est, where=ok2)
+    np.fmin(g.lo, est, out=g.lo, where=ok2)
+    np.fmax(g.hi, est, out=g.hi, where=ok2)
+
+    later = ok & ~first
+    conv = later & (err <= pb.atol + pb.rtol * np.abs(est)).all(axis=1)
+    floor = later & (trunc <= 2.0 * rnd).all(axis=1)
+    good_before = (g.best <= 1e-6 * np.abs(g.value) + pb.atol).all(axis=1)
+    diverge = later & good_before & (err > 10.0 * g.error).any(axis=1)
+    restart = ~ok & first & (g.restarts < _MAX_RESTARTS)
+    stop_bad = ~ok & ~restart
+    g.it += ok
+    code = np.full(R, -1)
+    code[g.it >= pb.maxiter] = 2
+    code[diverge] = 4
+    code[floor] = 1
+    code[conv] = 0
+    code[stop_bad] = 3
+    stopping = code >= 0
+    if stopping.any():
+        _finish(g, stopping, code, value, error, status, success)
+    # Restart entries whose first window hit a non-finite value with a smaller step;
+    # every other running entry halves its step and slides its window.
+    g.h = np.where(restart, g.h / 8.0, g.h / 2.0)
+    g.restarts += restart
+    g.fresh = restart
+    if stopping.all():
+        g.take(slice(0, 0))
+    elif stopping.any():
+        g.take(~stopping)
+
+
+def _finish(g, stopping, code, value, error, status, success):
+    """Write stopped entries to the outputs.
+
+    Success means converged, or at the rounding floor (the error estimate is then the
+    rounding error). An error that grew tenfold after a good estimate (code 4) is *not*
+    success: the good estimate may have been a coincidence (noise, aliasing). On failure
+    the best estimate's error is unknown: report at least the spread of all estimates seen,
+    so that the error does not look confident.
+    """
+    if stopping.all():
+        idx, val, err, c, hi, lo = g.gidx, g.value, g.error, code, g.hi, g.lo
+    else:
+        idx, val, err, c = g.gidx[stopping], g.value[stopping], g.error[stopping], code[stopping]
+        hi, lo = g.hi[stopping], g.lo[stopping]
+    ok = (c <= 1) & np.isfinite(val).all(axis=1)
+    if not ok.all():
+        spread = np.fmax(np.abs(hi - val), np.abs(val - lo))
+        spread = np.where(np.isfinite(spread), spread, np.inf)
+        err = np.where(ok[:, None], err, np.fmax(err, spread))
+    value[idx] = val
+    error[idx] = err
+    status[idx] = c
+    success[idx] = ok
