@@ -288,8 +288,6 @@ class RBFInterpolator:
             nobs = ny
         else:
             neighbors = int(min(neighbors, ny))
-            if neighbors < 1:
-                raise ValueError(f"`neighbors` must be at least 1; got {neighbors}.")
             nobs = neighbors
 
         powers = _monomial_powers(ndim, degree)
@@ -300,6 +298,8 @@ class RBFInterpolator:
             )
 
         # gradkit's extra checks: finite input, solver options, repeated points
+        if neighbors is not None and neighbors < 1:
+            raise ValueError(f"`neighbors` must be at least 1; got {neighbors}.")
         for name, arr in (("y", y), ("d", d), ("smoothing", smoothing)):
             if not np.all(np.isfinite(arr)):
                 bad = int(np.count_nonzero(~np.isfinite(arr)))
@@ -317,7 +317,7 @@ class RBFInterpolator:
             raise ValueError(f"`maxiter` must be a positive integer; got {short_repr(maxiter)}.")
         if memory_budget is None:
             memory_budget = _DEFAULT_MEMORY_BUDGET
-        self._check_duplicates(y, d, smoothing)
+        keep = self._check_duplicates(y, d, smoothing)
 
         self.y = y
         self.d = d
@@ -349,14 +349,20 @@ class RBFInterpolator:
                     solver = "direct"
                 else:
                     solver = "iterative"
+            if keep is not None:
+                # repeated points with equal values and no smoothing: solve on one copy
+                # (the interpolant is the same; the dense system would be singular)
+                yeps_s, yhat_s, d_s, s_s = yeps[keep], yhat[keep], d[keep], smoothing[keep]
+            else:
+                yeps_s, yhat_s, d_s, s_s = yeps, yhat, d, smoothing
             if solver == "direct":
-                coeffs = _solvers.solve_direct(yeps, yhat, d, smoothing, code, powers)
+                coeffs = _solvers.solve_direct(yeps_s, yhat_s, d_s, s_s, code, powers)
             else:
                 coeffs, info = _solvers.solve_iterative(
-                    yeps,
-                    yhat,
-                    d,
-                    smoothing,
+                    yeps_s,
+                    yhat_s,
+                    d_s,
+                    s_s,
                     code,
                     powers,
                     positive_definite=min_degree < 0,
@@ -369,6 +375,11 @@ class RBFInterpolator:
                 self.n_iterations = info["iterations"]
                 self.residual = info["residual"]
                 self.preconditioner = info["preconditioner"]
+            if keep is not None:
+                full = np.zeros((ny + m, coeffs.shape[1]))
+                full[:ny][keep] = coeffs[: coeffs.shape[0] - m]
+                full[ny:] = coeffs[coeffs.shape[0] - m :]
+                coeffs = full
             self._shift = shift
             self._scale = scale
             self._coeffs = coeffs
@@ -376,20 +387,26 @@ class RBFInterpolator:
         else:
             from scipy.spatial import cKDTree
 
-            self._tree = cKDTree(y)
+            # repeated points with equal values and no smoothing are used once
+            self._local = None if keep is None else (y[keep], d[keep], smoothing[keep])
+            self._tree = cKDTree(y if keep is None else y[keep])
             self.solver = "local"
 
     # ------------------------------------------------------------------ checks
     @staticmethod
     def _check_duplicates(y, d, smoothing):
-        """Raise if two coincident points with no smoothing carry different values."""
+        """Raise if coincident points with no smoothing carry different values.
+
+        Return None, or a mask that keeps one of each group of coincident points with
+        equal values and no smoothing.
+        """
         if y.shape[0] < 2 or np.all(smoothing != 0):
-            return
+            return None
         from scipy.spatial import cKDTree
 
         pairs = cKDTree(y).query_pairs(0.0, output_type="ndarray")
         if pairs.shape[0] == 0:
-            return
+            return None
         i, j = pairs[:, 0], pairs[:, 1]
         unsmoothed = (smoothing[i] + smoothing[j]) == 0
         differ = np.any(d[i] != d[j], axis=1)
@@ -402,6 +419,12 @@ class RBFInterpolator:
                 f"{y[a].tolist()}), which no interpolant can fit; pass `smoothing` > 0 "
                 f"to fit them in the least-squares sense, or remove the duplicates."
             )
+        dup = unsmoothed & ~differ
+        if not dup.any():
+            return None
+        keep = np.ones(y.shape[0], dtype=bool)
+        keep[j[dup]] = False
+        return keep
 
     def _check_x(self, x, allow_nd):
         x = np.asarray(x, dtype=np.float64)
@@ -439,6 +462,12 @@ class RBFInterpolator:
             self._yeps_t_cache = yt
         return yt
 
+    def _local_data(self):
+        local = self.__dict__.get("_local")
+        if local is None:
+            return self.y, self.d, self.smoothing
+        return local
+
     def _eval2d(self, x, nderiv):
         """Evaluate at a validated (nq, ndim) float64 array; float columns."""
         from . import _kernels
@@ -474,12 +503,13 @@ class RBFInterpolator:
                 idx = idx[:, None]
             idx = np.sort(idx, axis=1).astype(np.int64)
             status = np.zeros(nq, dtype=np.int8)
+            yl, dl, sl = self._local_data()
             _kernels.local_solve_evaluate(
                 xq,
                 idx,
-                self.y,
-                self.d,
-                self.smoothing,
+                yl,
+                dl,
+                sl,
                 self.epsilon,
                 code,
                 self.powers,
@@ -495,7 +525,7 @@ class RBFInterpolator:
                 if self.powers.shape[0] > 0:
                     from ._solvers import _rank_message
 
-                    ynbr = self.y[idx[q]]
+                    ynbr = yl[idx[q]]
                     shift, scale = _shift_scale(ynbr)
                     msg = _rank_message((ynbr - shift) / scale, self.powers) or msg
                 raise LinAlgError(msg)

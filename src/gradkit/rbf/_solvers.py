@@ -124,13 +124,16 @@ class _Progress:
         self.maxiter = maxiter
         self.tol = tol
         self.t0 = time.perf_counter()
+        self.last = -1.0
         self.shown = False
 
     def update(self, it, res):
         if self.enabled is False:
             return
-        elapsed = time.perf_counter() - self.t0
-        if self.enabled is True or elapsed > PROGRESS_AFTER:
+        now = time.perf_counter()
+        elapsed = now - self.t0
+        if (self.enabled is True or elapsed > PROGRESS_AFTER) and now - self.last > 0.5:
+            self.last = now
             frac = min(1.0, it / self.maxiter)
             bar = "#" * int(20 * frac)
             sys.stderr.write(
