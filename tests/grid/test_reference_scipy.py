@@ -319,3 +319,26 @@ def test_call_errors_match_scipy(rng):
         ref(np.zeros((2, 3)), nu=(1, 0, 0))
     with pytest.raises(ValueError, match="`nu` needs a spline method"):
         ours(np.zeros((2, 3)), nu=(1, 0, 0))
+
+
+@pytest.mark.parametrize("method", ["linear", "nearest", "slinear", "cubic", "quintic", "pchip"])
+@pytest.mark.parametrize("uniform", [(True, True, True), (False, True, False)])
+def test_fast_paths_3d_value_and_gradient(method, uniform, rng):
+    """3-D value+gradient kernels (and the uniform cubic basis) against scipy and the
+    general any-ndim kernel (value_gradient_hessian)."""
+    points, values = _problem(rng, shape=(9, 10, 11), vshape=(2,), uniform=uniform)
+    xi = np.column_stack([rng.uniform(p[0] - 0.4, p[-1] + 0.4, 300) for p in points])
+    xi[:3] = [p[4] for p in points]  # on interior grid lines
+    kw = dict(bounds_error=False, fill_value=None)
+    ours = RegularGridInterpolator(points, values, method=method, **kw)
+    v, g = ours.value_and_gradient(xi)
+    v2, g2, _ = ours.value_gradient_hessian(xi)
+    _close(v, v2, rtol=1e-13)
+    _close(g, g2, rtol=1e-12)
+    ref = _scipy(points, values, method, **kw)
+    _close(v, ref(xi), rtol=1e-11)
+    if method in SPLINES:
+        for j in range(3):
+            nu = [0, 0, 0]
+            nu[j] = 1
+            _close(g[..., j], ref(xi, nu=nu), rtol=1e-10)

@@ -101,27 +101,143 @@ def _fill_nan(out_v, out_g, out_h, p, order):
 
 
 # ---------------------------------------------------------------------------------
+# tensor contraction shared by the multilinear and B-spline kernels
+# ---------------------------------------------------------------------------------
+#
+# The interpolant near a point is sum_{i_0..i_{d-1}} c[i] * prod_a B_a[i_a] with
+# per-axis basis tables B[a, r, i] (r = derivative order 0..2).  The sum is contracted
+# axis by axis, last axis fastest, with accumulators acc[level, pattern, component]:
+# level a holds partial sums over axes a..d-1 for every derivative pattern that only
+# involves those axes (pattern 0: value; 1 + j: d/dx_j; 1 + d + j*d + l: d2/dx_j dx_l,
+# j <= l).  Folding level a+1 into level a costs O(patterns on axes >= a), so a point
+# costs about 3 * prod(rad) flops for the value and gradient -- no per-corner products.
+
+
+@nb.njit(cache=True, inline="always")
+def _fold(acc, lev, a, bi, B, order, d, nv):
+    """acc[lev] (axes a..d-1) += basis(a, bi) x acc[lev + 1] (axes a+1..d-1)."""
+    b0 = B[a, 0, bi]
+    for c in range(nv):
+        acc[lev, 0, c] += b0 * acc[lev + 1, 0, c]
+    if order >= 1:
+        b1 = B[a, 1, bi]
+        for c in range(nv):
+            acc[lev, 1 + a, c] += b1 * acc[lev + 1, 0, c]
+        for j in range(a + 1, d):
+            for c in range(nv):
+                acc[lev, 1 + j, c] += b0 * acc[lev + 1, 1 + j, c]
+        if order >= 2:
+            b2 = B[a, 2, bi]
+            q = 1 + d + a * d + a
+            for c in range(nv):
+                acc[lev, q, c] += b2 * acc[lev + 1, 0, c]
+            for l in range(a + 1, d):
+                q = 1 + d + a * d + l
+                for c in range(nv):
+                    acc[lev, q, c] += b1 * acc[lev + 1, 1 + l, c]
+            for j in range(a + 1, d):
+                for l in range(j, d):
+                    q = 1 + d + j * d + l
+                    for c in range(nv):
+                        acc[lev, q, c] += b0 * acc[lev + 1, q, c]
+
+
+@nb.njit(cache=True, inline="always")
+def _clear(acc, lev, a, order, d, nv):
+    for c in range(nv):
+        acc[lev, 0, c] = 0.0
+    if order >= 1:
+        for j in range(a, d):
+            for c in range(nv):
+                acc[lev, 1 + j, c] = 0.0
+        if order >= 2:
+            for j in range(a, d):
+                for l in range(j, d):
+                    for c in range(nv):
+                        acc[lev, 1 + d + j * d + l, c] = 0.0
+
+
+@nb.njit(cache=True, inline="always")
+def _contract(p, B, rad, cbase, vstr, coef, order, acc, cnt, fac, d, out_v, out_g, out_h):
+    nv = coef.shape[1]
+    for a in range(d):
+        cnt[a] = 0
+        _clear(acc, a, a, order, d, nv)
+    ntot = 1
+    for a in range(d):
+        ntot *= rad[a]
+    idx = 0
+    for a in range(d):
+        idx += cbase[a]
+    for _corner in range(ntot):
+        # leaf: level d holds the coefficient itself
+        for c in range(nv):
+            acc[d, 0, c] = coef[idx, c]
+        _fold(acc, d - 1, d - 1, cnt[d - 1], B, order, d, nv)
+        # advance the counter; fold finished levels upwards
+        a = d - 1
+        while a >= 0:
+            cnt[a] += 1
+            idx += vstr[a]
+            if cnt[a] < rad[a]:
+                break
+            idx -= rad[a] * vstr[a]
+            cnt[a] = 0
+            if a > 0:
+                _fold(acc, a - 1, a - 1, cnt[a - 1], B, order, d, nv)
+                _clear(acc, a, a, order, d, nv)
+            a -= 1
+    for c in range(nv):
+        out_v[p, c] = acc[0, 0, c]
+    if order >= 1:
+        for j in range(d):
+            for c in range(nv):
+                out_g[p, c, j] = acc[0, 1 + j, c] * fac[j]
+    if order >= 2:
+        for j in range(d):
+            for l in range(j, d):
+                for c in range(nv):
+                    hv = acc[0, 1 + d + j * d + l, c] * fac[j] * fac[l]
+                    out_h[p, c, j, l] = hv
+                    out_h[p, c, l, j] = hv
+
+
+# ---------------------------------------------------------------------------------
 # multilinear
 # ---------------------------------------------------------------------------------
 
 
 @nb.njit(cache=True, parallel=True)
 def linear_eval(
-    xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, out_h, nchunks
+    xi,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    vals,
+    vstr,
+    order,
+    out_v,
+    out_g,
+    out_h,
+    nchunks,
 ):
     """Multilinear value (+ gradient, + Hessian) for any number of dimensions."""
     m, d = xi.shape
     nv = vals.shape[1]
     chunk = (m + nchunks - 1) // nchunks
-    ncorner = 1 << d
+    npat = 1 + d + d * d
     for ch in prange(nchunks):
-        base = np.empty(d, np.int64)
-        step = np.empty(d, np.int64)
-        t = np.empty(d)
-        dw = np.empty(d)
+        B = np.zeros((d, 3, 2))
+        rad = np.empty(d, np.int64)
+        cbase = np.empty(d, np.int64)
+        cnt = np.empty(d, np.int64)
         fac = np.empty(d)
-        wsel = np.empty(d)
-        dsel = np.empty(d)
+        acc = np.empty((d + 1, npat, nv))
         start = ch * chunk
         stop = min(m, start + chunk)
         for p in range(start, stop):
@@ -132,10 +248,10 @@ def linear_eval(
                 n = gn[a]
                 off = goff[a]
                 if n == 1:
-                    base[a] = 0
-                    step[a] = 0
-                    t[a] = 0.0
-                    dw[a] = 0.0
+                    rad[a] = 1
+                    cbase[a] = 0
+                    B[a, 0, 0] = 1.0
+                    B[a, 1, 0] = 0.0
                     fac[a] = 0.0
                     continue
                 lo = gflat[off]
@@ -144,55 +260,15 @@ def linear_eval(
                 i = _locate(gflat, off, n, guni[a], gx0[a], ginvh[a], x)
                 g0 = gflat[off + i]
                 den = gflat[off + i + 1] - g0
-                t[a] = (x - g0) / den
-                dw[a] = 1.0 / den
+                t = (x - g0) / den
+                B[a, 0, 0] = 1.0 - t
+                B[a, 0, 1] = t
+                B[a, 1, 0] = -1.0 / den
+                B[a, 1, 1] = 1.0 / den
+                rad[a] = 2
                 fac[a] = f
-                base[a] = i * vstr[a]
-                step[a] = vstr[a]
-            for c in range(nv):
-                out_v[p, c] = 0.0
-                if order >= 1:
-                    for a in range(d):
-                        out_g[p, c, a] = 0.0
-                if order >= 2:
-                    for a in range(d):
-                        for b in range(d):
-                            out_h[p, c, a, b] = 0.0
-            for corner in range(ncorner):
-                idx = 0
-                for a in range(d):
-                    if (corner >> a) & 1:
-                        idx += base[a] + step[a]
-                        wsel[a] = t[a]
-                        dsel[a] = dw[a]
-                    else:
-                        idx += base[a]
-                        wsel[a] = 1.0 - t[a]
-                        dsel[a] = -dw[a]
-                w = 1.0
-                for a in range(d):
-                    w *= wsel[a]
-                for c in range(nv):
-                    out_v[p, c] += w * vals[idx, c]
-                if order >= 1:
-                    for j in range(d):
-                        gw = dsel[j] * fac[j]
-                        for a in range(d):
-                            if a != j:
-                                gw *= wsel[a]
-                        for c in range(nv):
-                            out_g[p, c, j] += gw * vals[idx, c]
-                if order >= 2:
-                    for j in range(d):
-                        for k in range(j + 1, d):
-                            hw = dsel[j] * dsel[k] * fac[j] * fac[k]
-                            for a in range(d):
-                                if a != j and a != k:
-                                    hw *= wsel[a]
-                            for c in range(nv):
-                                hv = hw * vals[idx, c]
-                                out_h[p, c, j, k] += hv
-                                out_h[p, c, k, j] += hv
+                cbase[a] = i * vstr[a]
+            _contract(p, B, rad, cbase, vstr, vals, order, acc, cnt, fac, d, out_v, out_g, out_h)
 
 
 @nb.njit(cache=True, parallel=True)
@@ -380,6 +456,41 @@ def _bspline_ders(t, toff, span, k, x, nder, ders, ndu, aa, left, right):
 
 
 @nb.njit(cache=True, inline="always")
+def _cubic_uniform(t, to, span, x, nder, B, a):
+    """Uniform cubic B-spline basis on an interior span whose knots are equispaced."""
+    h = t[to + span + 1] - t[to + span]
+    u = (x - t[to + span]) / h
+    w = 1.0 - u
+    u2 = u * u
+    u3 = u2 * u
+    B[a, 0, 0] = w * w * w / 6.0
+    B[a, 0, 1] = (3.0 * u3 - 6.0 * u2 + 4.0) / 6.0
+    B[a, 0, 2] = (-3.0 * u3 + 3.0 * u2 + 3.0 * u + 1.0) / 6.0
+    B[a, 0, 3] = u3 / 6.0
+    if nder >= 1:
+        ih = 1.0 / h
+        B[a, 1, 0] = -0.5 * w * w * ih
+        B[a, 1, 1] = (1.5 * u2 - 2.0 * u) * ih
+        B[a, 1, 2] = (-1.5 * u2 + u + 0.5) * ih
+        B[a, 1, 3] = 0.5 * u2 * ih
+        if nder >= 2:
+            ih2 = ih * ih
+            B[a, 2, 0] = w * ih2
+            B[a, 2, 1] = (3.0 * u - 2.0) * ih2
+            B[a, 2, 2] = (1.0 - 3.0 * u) * ih2
+            B[a, 2, 3] = u * ih2
+        for r in range(3, nder + 1):
+            for j in range(4):
+                B[a, r, j] = 0.0
+            if r == 3:
+                ih3 = ih * ih * ih
+                B[a, 3, 0] = -ih3
+                B[a, 3, 1] = 3.0 * ih3
+                B[a, 3, 2] = -3.0 * ih3
+                B[a, 3, 3] = ih3
+
+
+@nb.njit(cache=True, inline="always")
 def _spline_setup(
     xi,
     p,
@@ -408,7 +519,6 @@ def _spline_setup(
 ):
     """Locate the knot span on every axis and fill the basis derivative table ``B``."""
     half = (k + 1) // 2
-    ders = ndu  # placeholder for type inference (overwritten below)
     for a in range(d):
         n = gn[a]
         off = goff[a]
@@ -421,11 +531,13 @@ def _spline_setup(
             span = k
         if span > ncoef[a] - 1:
             span = ncoef[a] - 1
-        ders = B[a]
-        _bspline_ders(tflat, toff[a], span, k, x, nder, ders, ndu, aa, left, right)
+        to = toff[a]
+        if k == 3 and guni[a] == 2 and span >= 6 and span <= ncoef[a] - 4:
+            _cubic_uniform(tflat, to, span, x, nder, B, a)
+        else:
+            _bspline_ders(tflat, to, span, k, x, nder, B[a], ndu, aa, left, right)
         fac[a] = f
         cbase[a] = (span - k) * vstr[a]
-    return ders
 
 
 @nb.njit(cache=True, parallel=True)
@@ -456,13 +568,14 @@ def spline_eval(
     nv = coef.shape[1]
     chunk = (m + nchunks - 1) // nchunks
     kp1 = k + 1
-    ncorner = kp1**d
-    nder = order
+    npat = 1 + d + d * d
     for ch in prange(nchunks):
-        B = np.empty((d, max(nder, 0) + 1, kp1))
+        B = np.zeros((d, 3, kp1))
         fac = np.empty(d)
         cbase = np.empty(d, np.int64)
         cnt = np.empty(d, np.int64)
+        rad = np.full(d, kp1, np.int64)
+        acc = np.empty((d + 1, npat, nv))
         ndu = np.empty((kp1, kp1))
         aa = np.empty((2, kp1))
         left = np.empty(kp1)
@@ -489,7 +602,7 @@ def spline_eval(
                 toff,
                 ncoef,
                 k,
-                nder,
+                order,
                 B,
                 fac,
                 cbase,
@@ -499,56 +612,227 @@ def spline_eval(
                 right,
                 vstr,
             )
-            for c in range(nv):
-                out_v[p, c] = 0.0
-                if order >= 1:
-                    for a in range(d):
-                        out_g[p, c, a] = 0.0
-                if order >= 2:
-                    for a in range(d):
-                        for b in range(d):
-                            out_h[p, c, a, b] = 0.0
-            for a in range(d):
-                cnt[a] = 0
-            for _corner in range(ncorner):
-                idx = 0
-                w = 1.0
-                for a in range(d):
-                    idx += cbase[a] + cnt[a] * vstr[a]
-                    w *= B[a, 0, cnt[a]]
+            _contract(p, B, rad, cbase, vstr, coef, order, acc, cnt, fac, d, out_v, out_g, out_h)
+
+
+@nb.njit(cache=True, parallel=True)
+def spline_eval_3d(
+    xi,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    tflat,
+    toff,
+    ncoef,
+    k,
+    coef,
+    vstr,
+    order,
+    out_v,
+    out_g,
+    nchunks,
+):
+    """Tensor-product B-spline value (+ gradient) in 3-D, contracted axis by axis."""
+    m, d = xi.shape
+    nv = coef.shape[1]
+    chunk = (m + nchunks - 1) // nchunks
+    kp1 = k + 1
+    s0 = vstr[0]
+    s1 = vstr[1]
+    s2 = vstr[2]
+    for ch in prange(nchunks):
+        B = np.zeros((3, 3, kp1))
+        fac = np.empty(3)
+        cbase = np.empty(3, np.int64)
+        ndu = np.empty((kp1, kp1))
+        aa = np.empty((2, kp1))
+        left = np.empty(kp1)
+        right = np.empty(kp1)
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            if _has_nan(xi, p, 3):
                 for c in range(nv):
-                    out_v[p, c] += w * coef[idx, c]
+                    out_v[p, c] = np.nan
+                    if order >= 1:
+                        for a in range(3):
+                            out_g[p, c, a] = np.nan
+                continue
+            _spline_setup(
+                xi,
+                p,
+                3,
+                gflat,
+                goff,
+                gn,
+                guni,
+                gx0,
+                ginvh,
+                mlo,
+                mhi,
+                tflat,
+                toff,
+                ncoef,
+                k,
+                order,
+                B,
+                fac,
+                cbase,
+                ndu,
+                aa,
+                left,
+                right,
+                vstr,
+            )
+            b00 = cbase[0] + cbase[1] + cbase[2]
+            for c in range(nv):
+                v = 0.0
+                gx = 0.0
+                gy = 0.0
+                gz = 0.0
+                for i in range(kp1):
+                    a00 = 0.0
+                    a10 = 0.0
+                    a01 = 0.0
+                    for j in range(kp1):
+                        base = b00 + i * s0 + j * s1
+                        z0 = 0.0
+                        z1 = 0.0
+                        if order >= 1:
+                            for q in range(kp1):
+                                cc = coef[base + q * s2, c]
+                                z0 += cc * B[2, 0, q]
+                                z1 += cc * B[2, 1, q]
+                            a10 += B[1, 1, j] * z0
+                            a01 += B[1, 0, j] * z1
+                        else:
+                            for q in range(kp1):
+                                z0 += coef[base + q * s2, c] * B[2, 0, q]
+                        a00 += B[1, 0, j] * z0
+                    v += B[0, 0, i] * a00
+                    if order >= 1:
+                        gx += B[0, 1, i] * a00
+                        gy += B[0, 0, i] * a10
+                        gz += B[0, 0, i] * a01
+                out_v[p, c] = v
                 if order >= 1:
-                    for j in range(d):
-                        gw = B[j, 1, cnt[j]] * fac[j]
-                        for a in range(d):
-                            if a != j:
-                                gw *= B[a, 0, cnt[a]]
-                        for c in range(nv):
-                            out_g[p, c, j] += gw * coef[idx, c]
-                if order >= 2:
-                    for j in range(d):
-                        for q in range(j, d):
-                            if q == j:
-                                hw = B[j, 2, cnt[j]] * fac[j] * fac[j]
-                            else:
-                                hw = B[j, 1, cnt[j]] * B[q, 1, cnt[q]] * fac[j] * fac[q]
-                            for a in range(d):
-                                if a != j and a != q:
-                                    hw *= B[a, 0, cnt[a]]
-                            for c in range(nv):
-                                hv = hw * coef[idx, c]
-                                out_h[p, c, j, q] += hv
-                                if q != j:
-                                    out_h[p, c, q, j] += hv
-                # advance the mixed-radix counter (last axis fastest)
-                a = d - 1
-                while a >= 0:
-                    cnt[a] += 1
-                    if cnt[a] < kp1:
-                        break
-                    cnt[a] = 0
-                    a -= 1
+                    out_g[p, c, 0] = gx * fac[0]
+                    out_g[p, c, 1] = gy * fac[1]
+                    out_g[p, c, 2] = gz * fac[2]
+
+
+@nb.njit(cache=True, parallel=True)
+def cubic_vg_3d(
+    xi,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    tflat,
+    toff,
+    ncoef,
+    coef,
+    vstr,
+    out_v,
+    out_g,
+    nchunks,
+):
+    """Tricubic B-spline value and gradient (fixed trip counts so loops unroll)."""
+    m = xi.shape[0]
+    nv = coef.shape[1]
+    chunk = (m + nchunks - 1) // nchunks
+    s0 = vstr[0]
+    s1 = vstr[1]
+    s2 = vstr[2]
+    for ch in prange(nchunks):
+        B = np.zeros((3, 3, 4))
+        fac = np.empty(3)
+        cbase = np.empty(3, np.int64)
+        ndu = np.empty((4, 4))
+        aa = np.empty((2, 4))
+        left = np.empty(4)
+        right = np.empty(4)
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            if _has_nan(xi, p, 3):
+                for c in range(nv):
+                    out_v[p, c] = np.nan
+                    for a in range(3):
+                        out_g[p, c, a] = np.nan
+                continue
+            _spline_setup(
+                xi,
+                p,
+                3,
+                gflat,
+                goff,
+                gn,
+                guni,
+                gx0,
+                ginvh,
+                mlo,
+                mhi,
+                tflat,
+                toff,
+                ncoef,
+                3,
+                1,
+                B,
+                fac,
+                cbase,
+                ndu,
+                aa,
+                left,
+                right,
+                vstr,
+            )
+            b00 = cbase[0] + cbase[1] + cbase[2]
+            bz0 = B[2, 0, 0]
+            bz1 = B[2, 0, 1]
+            bz2 = B[2, 0, 2]
+            bz3 = B[2, 0, 3]
+            dz0 = B[2, 1, 0]
+            dz1 = B[2, 1, 1]
+            dz2 = B[2, 1, 2]
+            dz3 = B[2, 1, 3]
+            for c in range(nv):
+                v = 0.0
+                gx = 0.0
+                gy = 0.0
+                gz = 0.0
+                for i in range(4):
+                    a00 = 0.0
+                    a10 = 0.0
+                    a01 = 0.0
+                    for j in range(4):
+                        base = b00 + i * s0 + j * s1
+                        c0 = coef[base, c]
+                        c1 = coef[base + s2, c]
+                        c2 = coef[base + 2 * s2, c]
+                        c3 = coef[base + 3 * s2, c]
+                        z0 = c0 * bz0 + c1 * bz1 + c2 * bz2 + c3 * bz3
+                        z1 = c0 * dz0 + c1 * dz1 + c2 * dz2 + c3 * dz3
+                        a00 += B[1, 0, j] * z0
+                        a10 += B[1, 1, j] * z0
+                        a01 += B[1, 0, j] * z1
+                    v += B[0, 0, i] * a00
+                    gx += B[0, 1, i] * a00
+                    gy += B[0, 0, i] * a10
+                    gz += B[0, 0, i] * a01
+                out_v[p, c] = v
+                out_g[p, c, 0] = gx * fac[0]
+                out_g[p, c, 1] = gy * fac[1]
+                out_g[p, c, 2] = gz * fac[2]
 
 
 @nb.njit(cache=True, parallel=True)
@@ -895,3 +1179,30 @@ def pchip_eval(
                     for a in range(d):
                         for b in range(d):
                             out_h[p, c, a, b] = J[0, 1 + d + a * d + b] * fac[a] * fac[b]
+
+
+# ---------------------------------------------------------------------------------
+# bounds scan
+# ---------------------------------------------------------------------------------
+
+
+@nb.njit(cache=True, parallel=True)
+def oob_scan(xi, lo, hi, nchunks):
+    """Per chunk, axis and side: does any query fall below ``lo`` / above ``hi``?
+
+    Returns an (nchunks, d, 2) int8 array; NaN never counts as out of bounds.
+    """
+    m, d = xi.shape
+    chunk = (m + nchunks - 1) // nchunks
+    flags = np.zeros((nchunks, d, 2), np.int8)
+    for ch in prange(nchunks):
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            for a in range(d):
+                x = xi[p, a]
+                if x < lo[a]:
+                    flags[ch, a, 0] = 1
+                elif x > hi[a]:
+                    flags[ch, a, 1] = 1
+    return flags
