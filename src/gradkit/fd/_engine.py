@@ -72,7 +72,12 @@ def run_plan(f3, out3, plan: AxisPlan, positions_range=None, shift: int = 0,
 
     if positions_range is None:
         if not skip_block:
-            _kernels.apply_blocks3(f3, [None, out3, None], [None, plan.block, None])
+            if f3.shape[2] == 1:  # the differentiated axis is the contiguous one
+                shape = (1,) + f3.shape[:2]
+                _kernels.apply_blocks3(f3.reshape(shape), [None, None, out3.reshape(shape)],
+                                       [None, None, plan.block])
+            else:
+                _kernels.apply_blocks3(f3, [None, out3, None], [None, plan.block, None])
         for g in plan.groups:
             index = g.index % plan.n if plan.periodic else g.index
             _kernels.apply_rows(f3, out3, g.positions, index, g.weights, g.divisor)

@@ -30,9 +30,46 @@ def _rows(f, out, positions, index, weights, divisor):
             out[i, j, k] = acc / d
 
 
+@nb.njit(cache=True, inline="always")
+def _contiguous_axis(fr, orow, lo, hi, off, w, d, inplace):
+    # One row along the contiguous axis. Summing over the stencil inside the loop over k
+    # does not vectorise (the shifted loads defeat LLVM), so with ``inplace`` (the output
+    # dtype is the arithmetic dtype) the sum runs term by term over whole row slices: the
+    # same left-to-right order, vectorised. Otherwise, one register sum per output.
+    m = hi - lo
+    width = len(w)
+    if inplace and width >= 2:
+        out = orow[lo:hi]
+        fa = fr[lo + off[0]:hi + off[0]]
+        fb = fr[lo + off[1]:hi + off[1]]
+        wa = w[0][lo:hi]
+        wb = w[1][lo:hi]
+        if width == 2:
+            for k in range(m):
+                out[k] = (wa[k] * fa[k] + wb[k] * fb[k]) / d
+            return
+        for k in range(m):
+            out[k] = wa[k] * fa[k] + wb[k] * fb[k]
+        for s in range(2, width - 1):
+            fs = fr[lo + off[s]:hi + off[s]]
+            ws = w[s][lo:hi]
+            for k in range(m):
+                out[k] = out[k] + ws[k] * fs[k]
+        fs = fr[lo + off[width - 1]:hi + off[width - 1]]
+        ws = w[width - 1][lo:hi]
+        for k in range(m):
+            out[k] = (out[k] + ws[k] * fs[k]) / d
+        return
+    for k in range(lo, hi):
+        acc = w[0][k] * fr[k + off[0]]
+        for s in range(1, width):
+            acc = acc + w[s][k] * fr[k + off[s]]
+        orow[k] = acc / d
+
+
 @nb.njit(parallel=True, cache=True)
 def _blocks3(f, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1, lo2, hi2, off2, w2,
-             d2):
+             d2, inplace2):
     # Up to three axes of a 3-D array in one pass over f: out_a[p] = sum_s w_a[s][p_a] f[p +
     # off_a[s] along axis a] / d_a for lo_a <= p_a < hi_a. Offsets and weight columns come as
     # tuples, so the stencil width is a compile-time constant and the sums unroll; an
@@ -53,11 +90,8 @@ def _blocks3(f, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1, lo2,
                 for s in range(1, len(w1)):
                     acc1 = acc1 + w1[s][j] * f[i, j + off1[s], k]
                 o1[i, j, k] = acc1 / d1
-        for k in range(lo2, hi2):
-            acc2 = w2[0][k] * f[i, j, k + off2[0]]
-            for s in range(1, len(w2)):
-                acc2 = acc2 + w2[s][k] * f[i, j, k + off2[s]]
-            o2[i, j, k] = acc2 / d2
+        if hi2 > lo2:
+            _contiguous_axis(f[i, j], o2[i, j], lo2, hi2, off2, w2, d2, inplace2)
 
 
 @nb.njit(parallel=True, cache=True)
@@ -105,5 +139,6 @@ def apply_blocks3(f3, outs, blocks):
                 args += dummy
         (o0, lo0, hi0, off0, w0, d0, o1, lo1, hi1, off1, w1, d1,
          o2, lo2, hi2, off2, w2, d2) = args
+        arithmetic = np.result_type(w2[0].dtype, f3.dtype, np.asarray(d2).dtype)
         _blocks3(f3, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1,
-                 lo2, hi2, off2, w2, d2)
+                 lo2, hi2, off2, w2, d2, arithmetic == o2.dtype)
