@@ -84,13 +84,22 @@ def test_step_shrinks_after_leaving_domain():
 
 @pytest.mark.parametrize("w", [1e6, 1e8, 1e12])
 def test_oscillation_faster_than_steps_is_not_confident(w):
-    # sin(w x) for large w: no step of the sequence resolves it. gradkit must warn and the
-    # error estimate must cover the (large) true error, never a confident wrong answer.
+    # sin(w x) for large w. Either a step of the sequence resolves it (w = 1e6: the step
+    # reaches ~1e-7) and the answer is right within its error estimate, or gradkit warns
+    # and the error estimate is large: never a confident wrong answer.
     exact = w * np.cos(w * 1.0)
-    with pytest.warns(DifferentiationWarning, match="did not reach the tolerance"):
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
         res = derivative(lambda x: np.sin(w * x), 1.0, return_error=True)
-    assert not res.success
-    assert res.error > 1e-3 * abs(res.value) or abs(res.value - exact) <= res.error
+    warned = any(issubclass(r.category, DifferentiationWarning) for r in rec)
+    if res.success:
+        assert not warned
+        assert abs(res.value - exact) <= res.error
+    else:
+        assert warned
+        assert res.error > 1e-3 * abs(res.value) or abs(res.value - exact) <= res.error
+    if w >= 1e8:
+        assert not res.success
 
 
 def test_noisy_function_warns_or_covers():

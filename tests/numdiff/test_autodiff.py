@@ -49,6 +49,13 @@ class TestJax:
         d = derivative(jnp.sin, np.array([0.2, 0.4]), n=2, method="jax")
         np.testing.assert_allclose(d, -np.sin([0.2, 0.4]), rtol=1e-14)
 
+    def test_jitted_function_detected(self):
+        import jax
+
+        res = gradient(jax.jit(lambda x: self.jnp.sum(x**3)), [1.0, 2.0], return_error=True)
+        assert res.method == "jax"
+        np.testing.assert_allclose(res.value, [3.0, 12.0], rtol=1e-15)
+
     def test_float64(self):
         g = gradient(lambda x: self.jnp.sum(x**3), [1.0 + 1e-9, 2.0], method="jax")
         assert g.dtype == np.float64
@@ -82,6 +89,13 @@ class TestTorch:
         np.testing.assert_allclose(J, [[2.0, 1.0], [np.cos(1.0), 0.0]], rtol=1e-15)
         d = derivative(torch.sin, np.array([0.2, 0.4]), n=2, method="torch")
         np.testing.assert_allclose(d, -np.sin([0.2, 0.4]), rtol=1e-14)
+
+    def test_module_detected(self):
+        torch = self.torch
+        lin = torch.nn.Linear(2, 1, dtype=torch.float64)
+        res = jacobian(lin, [1.0, 2.0], return_error=True)
+        assert res.method == "torch"
+        np.testing.assert_allclose(res.value, lin.weight.detach().numpy(), rtol=1e-15)
 
     def test_scalar_check(self):
         with pytest.raises(ValueError, match=r"`f` must return a scalar for `gradient`"):

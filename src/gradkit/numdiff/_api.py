@@ -18,7 +18,9 @@ _METHODS = frozenset(
 )
 _FD_METHODS = frozenset({"central", "forward", "backward"})
 _EPS = float(np.finfo(np.float64).eps)
-_DEFAULT_STEP = 0.5
+# Default first step per derivative order (times max(1, eps**0.25 |x|)): rounding error
+# grows like 1 / h**d, so higher derivatives start from a larger step.
+_DEFAULT_STEP = {1: 0.125, 2: 0.5, 3: 0.5, 4: 0.5}
 _COMPLEX_STEP = 1e-20
 
 
@@ -31,6 +33,19 @@ def _is_sympy(obj) -> bool:
     import sympy
 
     return isinstance(obj, (sympy.Basic, sympy.MatrixBase))
+
+
+def _detect_autodiff(f):
+    """'jax' for jax-transformed callables (jax.jit, ...), 'torch' for torch modules."""
+    mod = type(f).__module__ or ""
+    if mod.startswith(("jax", "jaxlib")):
+        return "jax"
+    if "torch" in sys.modules:
+        import torch
+
+        if isinstance(f, torch.nn.Module):
+            return "torch"
+    return None
 
 
 def _as_real_array(x, name="x"):
@@ -144,10 +159,10 @@ def _check_tolerance(value, name, default):
     return v
 
 
-def _initial_steps(initial_step, pts, directions, n):
-    """Base step per entry (P, K): default 0.5 * max(1, eps**(1/4) * |x|) per variable."""
+def _initial_steps(initial_step, pts, directions, n, d):
+    """Base step per entry (P, K): default ``c_d * max(1, eps**(1/4) * |x|)`` per variable."""
     if initial_step is None:
-        per_var = _DEFAULT_STEP * np.maximum(1.0, _EPS**0.25 * np.abs(pts))  # (P, n)
+        per_var = _DEFAULT_STEP[d] * np.maximum(1.0, _EPS**0.25 * np.abs(pts))  # (P, n)
     else:
         s = _as_real_array(initial_step, "initial_step").astype(np.float64)
         if not (np.all(np.isfinite(s)) and np.all(s > 0)):
@@ -270,6 +285,8 @@ def _differentiate(
         shown = np.array2string(bad) if n > 1 else repr(float(bad[0]))
         raise ValueError(f"`x` must be finite; got {shown}.")
 
+    if method == "auto":
+        method = _detect_autodiff(f) or "auto"
     if method in ("jax", "torch"):
         from ._autodiff import differentiate_autodiff
 
@@ -315,7 +332,7 @@ def _differentiate(
         used = "complex"
     else:
         fd_method = "central" if method == "auto" else method
-        h0 = _initial_steps(initial_step, pts, directions, n)
+        h0 = _initial_steps(initial_step, pts, directions, n, d)
         side, h = _sides_and_steps(fd_method, h0, pts, directions, bnds)
         pb = _engine.Problem(
             evaluate=ev, x=pts, f0=f0, directions=directions, d=d, h0=h, side=side,
@@ -475,11 +492,14 @@ def _package(kind, val, err, P, batch, dtype, nfev, ncalls, method, return_error
 # --------------------------------------------------------------------------------------
 _COMMON_PARAMS = """method : str, default 'auto'
         One of 'auto', 'central', 'forward', 'backward', 'complex', 'sympy', 'jax', 'torch'.
-        ``'auto'`` (default) differentiates a sympy expression exactly and uses adaptive
-        central differences for a Python callable, switching to one-sided stencils for
-        variables whose central stencil would cross `bounds`. ``'forward'``/``'backward'``
-        use one-sided stencils throughout. ``'complex'`` is the complex step (first
-        derivatives of analytic functions; checked against one central difference).
+        ``'auto'`` (default) differentiates a sympy expression exactly, uses jax for a
+        jax-transformed callable (``jax.jit(f)``) and torch for a ``torch.nn.Module``, and
+        otherwise adaptive central differences, switching to one-sided stencils for
+        variables whose central stencil would cross `bounds`. A plain Python function
+        written with jax.numpy or torch needs ``method='jax'``/``'torch'`` explicitly.
+        ``'forward'``/``'backward'`` use one-sided stencils throughout. ``'complex'`` is
+        the complex step (first derivatives of analytic functions; checked against one
+        central difference).
         ``'jax'``/``'torch'`` use automatic differentiation (`f` written with jax.numpy or
         torch; the package must be installed).
     accuracy : even int, default 8
@@ -487,8 +507,9 @@ _COMMON_PARAMS = """method : str, default 'auto'
         depth. One-sided stencils use ``min(accuracy, 6)`` for first derivatives and
         ``min(accuracy, 4)`` for higher ones (higher orders are too ill-conditioned).
     initial_step : float or (n,) array_like, optional
-        Largest (first) step. Default ``0.5 * max(1, eps**0.25 * |x_i|)`` per variable;
-        the step then halves each iteration until the estimate converges.
+        Largest (first) step. Default ``c * max(1, eps**0.25 * |x_i|)`` per variable with
+        ``c = 0.125`` for first and ``c = 0.5`` for higher derivatives; the step then
+        halves each iteration until the estimate converges.
     bounds : (lower, upper), optional
         Where `f` is defined: scalars or arrays broadcastable to `x`; ``None`` for no bound.
         No point outside ``[lower, upper]`` is evaluated.
@@ -510,11 +531,12 @@ _COMMON_NOTES = """The finite-difference estimate for each derivative uses the n
     ``x + h * 2**-m`` (``m = 0, 1, ...``; ratio ``sqrt(2)`` for one-sided stencils) whose
     weights equal Richardson extrapolation of the plain difference quotients to order
     `accuracy` [1]_. After the first window the step halves each iteration at a cost of two
-    evaluations. The error estimate is the larger of the change between successive
-    iterations and the change against the estimate of order ``accuracy - 2``, plus the
-    rounding error ``eps * sum |w_j f_j| / h**d`` of the stencil; iteration stops when it is
-    below the tolerance or at the rounding floor, and the estimate with the smallest error
-    estimate is returned. Entries that never converge (a function oscillating faster than
+    evaluations. The error estimate is, for the first window, the difference between the
+    two estimates of order ``accuracy - 2`` on its outer and inner points, afterwards the
+    change between successive iterations, plus the rounding error
+    ``16 eps sum |w_j f_j| / h**d`` of the stencil; iteration stops when it is below the
+    tolerance or at the rounding floor, and the estimate with the smallest error estimate
+    is returned. Entries that never converge (a function oscillating faster than
     the smallest step, noise, a kink) emit a :class:`DifferentiationWarning` and carry a
     large error estimate. A function whose oscillation is commensurate with the dyadic
     steps (e.g. ``sin(2**20 * pi * x)`` at 0) can still alias undetected.

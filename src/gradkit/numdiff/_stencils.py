@@ -13,8 +13,10 @@ every iteration costs two new function evaluations and reuses all the others.
 The weights of the interpolating polynomial's ``d``-th derivative on these nodes equal the
 Richardson extrapolation of the plain differences over the step sequence (Richardson 1911;
 the nested-stencil form is the one scipy.differentiate.derivative uses). The *low* weights
-use the window without its two largest offsets, an estimate of accuracy ``p - 2`` whose
-difference from the full estimate is a free error indicator.
+use the window without its two largest offsets and the *outer* weights the window without
+its two smallest: two estimates of accuracy ``p - 2`` at successive steps, whose difference
+is the first window's error indicator (what the next iteration's indicator would be for a
+scheme of accuracy ``p - 2``, and so a bound on the full estimate's error).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Stencil:
     center: float
     low_weights: np.ndarray | None  # (W,), zero on the two largest offsets
     low_center: float
+    outer_weights: np.ndarray | None  # (W,), zero on the two smallest offsets
+    outer_center: float
     abs_weight_sum: float  # sum |w| incl. centre: rounding-error amplification
 
 
@@ -89,16 +93,20 @@ def stencil(d: int, accuracy: int, side: int) -> Stencil:
         return wj, float(wc)
 
     w, wc = weights_for(offsets)
-    low_w, low_c = None, 0.0
-    # The low-order estimate needs enough nodes for derivative order d.
+    low_w, low_c, out_w, out_c = None, 0.0, None, 0.0
+    # The low-order estimates need enough nodes for derivative order d.
     if len(offsets) - 2 + 1 > d and (side != 0 or accuracy > 2):
         lw, low_c = weights_for(offsets[2:])
         low_w = np.concatenate(([0.0, 0.0], lw))
+        ow, out_c = weights_for(offsets[:-2])
+        out_w = np.concatenate((ow, [0.0, 0.0]))
     return Stencil(
         offsets=offsets,
         weights=w,
         center=wc,
         low_weights=low_w,
         low_center=low_c,
+        outer_weights=out_w,
+        outer_center=out_c,
         abs_weight_sum=float(np.abs(w).sum() + abs(wc)),
     )
