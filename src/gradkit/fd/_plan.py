@@ -6,8 +6,9 @@ A plan is computed once per axis (plain numpy, no numba) and then applied by the
 Every output position ``j`` is ``sum_s weights[s] * f[index[s]] / divisor``, summed left to
 right. The interior, where every position reads the same offsets ``j + offsets[s]`` (with
 weights that may vary with ``j`` on non-uniform grids), forms a :class:`Block`; the
-remaining positions near the ends are listed row by row in :class:`RowGroup` objects. Indices are stored *unwrapped*: on a periodic axis they may fall outside
-``[0, n)`` and are taken modulo ``n``.
+remaining positions near the ends are listed row by row in :class:`RowGroup` objects.
+Indices are stored *unwrapped*: on a periodic axis they may fall outside ``[0, n)`` and are
+taken modulo ``n``.
 
 Two families of plans exist:
 
@@ -170,17 +171,19 @@ def stencil_plan(
     order: int,
     accuracy: int,
     periodic: bool,
-    wdt: np.dtype = np.dtype(np.float64),
+    wdt=np.float64,
     period: float | None = None,
 ) -> AxisPlan:
     """Order-``accuracy`` stencils of derivative ``order`` along an axis of ``n`` points.
 
     ``spacing`` is a float (uniform step) or an ``(n,)`` float64 array of strictly
     monotonic coordinates. On a periodic axis with coordinates, ``period`` is the length
-    after which the coordinates repeat. The caller has checked that ``n`` is large enough.
+    after which the coordinates repeat. ``wdt`` is the dtype of the weights. The caller has
+    checked that ``n`` is large enough.
     """
     width_in = interior_width(order, accuracy)
     half = (width_in - 1) // 2
+    wdt = np.dtype(wdt)
     one = np.ones((), dtype=wdt)
     if np.ndim(spacing) == 0:
         h = float(spacing)

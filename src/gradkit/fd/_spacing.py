@@ -138,7 +138,7 @@ def parse_periods(period, naxes: int) -> tuple[float | None, ...]:
                 f"got {len(periods)}."
             )
     out = []
-    for i, p in enumerate(periods):
+    for p in periods:
         if p is None:
             out.append(None)
             continue
