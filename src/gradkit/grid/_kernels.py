@@ -160,22 +160,42 @@ def _clear(acc, lev, a, order, d, nv):
 @nb.njit(cache=True, inline="always")
 def _contract(p, B, rad, cbase, vstr, coef, order, acc, cnt, fac, d, out_v, out_g, out_h):
     nv = coef.shape[1]
+    last = d - 1
     for a in range(d):
         cnt[a] = 0
         _clear(acc, a, a, order, d, nv)
-    ntot = 1
-    for a in range(d):
-        ntot *= rad[a]
+    nfib = 1
+    for a in range(last):
+        nfib *= rad[a]
     idx = 0
     for a in range(d):
         idx += cbase[a]
-    for _corner in range(ntot):
-        # leaf: level d holds the coefficient itself
+    rl = rad[last]
+    sl = vstr[last]
+    qh = 1 + d + last * d + last
+    for _fib in range(nfib):
+        # the last axis is contracted directly into level d-1
         for c in range(nv):
-            acc[d, 0, c] = coef[idx, c]
-        _fold(acc, d - 1, d - 1, cnt[d - 1], B, order, d, nv)
-        # advance the counter; fold finished levels upwards
-        a = d - 1
+            z0 = 0.0
+            z1 = 0.0
+            z2 = 0.0
+            for q in range(rl):
+                cc = coef[idx + q * sl, c]
+                z0 += cc * B[last, 0, q]
+                if order >= 1:
+                    z1 += cc * B[last, 1, q]
+                    if order >= 2:
+                        z2 += cc * B[last, 2, q]
+            acc[last, 0, c] = z0
+            if order >= 1:
+                acc[last, 1 + last, c] = z1
+                if order >= 2:
+                    acc[last, qh, c] = z2
+        if last == 0:
+            break
+        _fold(acc, last - 1, last - 1, cnt[last - 1], B, order, d, nv)
+        # advance the counter over axes 0..d-2; fold finished levels upwards
+        a = last - 1
         while a >= 0:
             cnt[a] += 1
             idx += vstr[a]
