@@ -84,9 +84,9 @@ def test_step_shrinks_after_leaving_domain():
 
 @pytest.mark.parametrize("w", [1e6, 1e8, 1e12])
 def test_oscillation_faster_than_steps_is_not_confident(w):
-    # sin(w x) for large w. Either a step of the sequence resolves it (w = 1e6: the step
-    # reaches ~1e-7) and the answer is right within its error estimate, or gradkit warns
-    # and the error estimate is large: never a confident wrong answer.
+    # sin(w x) for large w. Either the step sequence resolves it and the answer is right
+    # within its error estimate, or gradkit warns and the error estimate is large: never a
+    # confident wrong answer.
     exact = w * np.cos(w * 1.0)
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
@@ -98,8 +98,24 @@ def test_oscillation_faster_than_steps_is_not_confident(w):
     else:
         assert warned
         assert res.error > 1e-3 * abs(res.value) or abs(res.value - exact) <= res.error
-    if w >= 1e8:
-        assert not res.success
+
+
+def test_aliasing_sweep_never_confident_and_wrong():
+    # Dyadic step sequences alias fast oscillations into smooth-looking patterns (e.g.
+    # sin(1e9 x) sampled at x + 0.125 * 2**-k looks like a slow sine). The off-lattice check
+    # must catch every one of them.
+    xs = np.random.default_rng(0).uniform(0.2, 3.0, 20)
+    resolvable = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DifferentiationWarning)
+        for w in (1e2, 1e3, 1e4, 1e5, 3e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e12):
+            res = derivative(lambda x, w=w: np.sin(w * x), xs, return_error=True)
+            exact = w * np.cos(w * xs)
+            assert not (res.success & (np.abs(res.value - exact) > res.error)).any(), w
+            assert (np.abs(res.value - exact) <= res.error).all() or (~res.success).any()
+            if w <= 1e5:
+                resolvable += res.success.sum()
+    assert resolvable == 4 * xs.size
 
 
 def test_noisy_function_warns_or_covers():

@@ -516,7 +516,7 @@ _COMMON_PARAMS = """method : str, default 'auto'
     rtol, atol : float, optional
         Stop when the error estimate is below ``atol + rtol * |value|``. Defaults
         ``eps**(2/3)`` (about 3.7e-11) and the smallest normal float.
-    maxiter : int, default 20
+    maxiter : int, default 40
         Maximum number of step halvings per derivative (each costs two evaluations).
     args : tuple, optional
         Extra arguments: ``f(x, *args)``.
@@ -536,10 +536,17 @@ _COMMON_NOTES = """The finite-difference estimate for each derivative uses the n
     change between successive iterations, plus the rounding error
     ``16 eps sum |w_j f_j| / h**d`` of the stencil; iteration stops when it is below the
     tolerance or at the rounding floor, and the estimate with the smallest error estimate
-    is returned. Entries that never converge (a function oscillating faster than
+    is returned. Every derivative that
+    converges is then checked once off the dyadic lattice of the stencils: the lowest-order
+    formula on the innermost offsets scaled by an irrational ratio must agree with the
+    converged value as well as it does on the lattice (2 extra evaluations per derivative for
+    central first and second derivatives). This catches aliasing, where a function
+    oscillating faster than the steps looks smooth on the lattice and converges to a wrong
+    value; such a derivative resumes its descent with smaller steps, and if it never passes
+    it is reported as failed. Entries that fail (aliasing, a function oscillating faster than
     the smallest step, noise, a kink) emit a :class:`DifferentiationWarning` and carry a
-    large error estimate. A function whose oscillation is commensurate with the dyadic
-    steps (e.g. ``sin(2**20 * pi * x)`` at 0) can still alias undetected.
+    large error estimate: at least the spread of all estimates seen. With ``maxiter=1`` the
+    error is only the first window's indicator (and a warning is emitted).
 
     The complex step [2]_ ``Im f(x + i h) / h`` with ``h = 1e-20 * max(1, |x|)`` is exact to
     rounding for analytic `f`; gradkit checks it against one central difference and warns
@@ -559,7 +566,7 @@ _REFERENCES = """.. [1] L. F. Richardson, "The approximate arithmetical solution
 
 
 def derivative(f, x, *, n=1, method="auto", accuracy=8, initial_step=None, bounds=None,
-               rtol=None, atol=None, maxiter=20, vectorized=True, args=(), variables=None,
+               rtol=None, atol=None, maxiter=40, vectorized=True, args=(), variables=None,
                return_error=False):
     return _differentiate(
         "derivative", f, x, order=n, method=method, accuracy=accuracy,
@@ -569,7 +576,7 @@ def derivative(f, x, *, n=1, method="auto", accuracy=8, initial_step=None, bound
 
 
 def gradient(f, x, *, method="auto", accuracy=8, initial_step=None, bounds=None, rtol=None,
-             atol=None, maxiter=20, vectorized=False, args=(), variables=None,
+             atol=None, maxiter=40, vectorized=False, args=(), variables=None,
              return_error=False):
     return _differentiate(
         "gradient", f, x, order=1, method=method, accuracy=accuracy,
@@ -579,7 +586,7 @@ def gradient(f, x, *, method="auto", accuracy=8, initial_step=None, bounds=None,
 
 
 def jacobian(f, x, *, method="auto", accuracy=8, initial_step=None, bounds=None, rtol=None,
-             atol=None, maxiter=20, vectorized=False, args=(), variables=None,
+             atol=None, maxiter=40, vectorized=False, args=(), variables=None,
              return_error=False):
     return _differentiate(
         "jacobian", f, x, order=1, method=method, accuracy=accuracy,
@@ -589,7 +596,7 @@ def jacobian(f, x, *, method="auto", accuracy=8, initial_step=None, bounds=None,
 
 
 def hessian(f, x, *, method="auto", accuracy=8, initial_step=None, bounds=None, rtol=None,
-            atol=None, maxiter=20, vectorized=False, args=(), variables=None,
+            atol=None, maxiter=40, vectorized=False, args=(), variables=None,
             return_error=False):
     return _differentiate(
         "hessian", f, x, order=2, method=method, accuracy=accuracy,

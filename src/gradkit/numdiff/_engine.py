@@ -17,7 +17,8 @@ each iteration has the error indicators
 - afterwards ``|D_k - D_{k-1}|``: the change between successive iterations, a bound on the
   error of ``D_{k-1}`` and so, by a factor of about ``2**p``, of ``D_k``;
 - ``R_k = 16 eps sum_j |w_j f_j| / h**d``: the rounding error of the formula, allowing
-  for ``f`` itself being accurate to a few ulps.
+  for ``f`` itself being accurate to a few ulps, plus the error from rounding the
+  abscissae ``x + u_j h v`` (each shifted by up to ``eps |x| / 2``, times the slope).
 
 The reported error is the truncation indicator plus ``R_k``. (The tempting first-window
 indicator ``|D_0 - L_0|``, against the lower-order estimate on the same window, is *not*
@@ -25,8 +26,11 @@ used: it is small whenever the outermost weights are, converged or not.) An entr
 when every component meets ``atol + rtol * |D|``, when the truncation indicator falls to
 the rounding level (smaller steps cannot help), when the error grew tenfold past a good
 estimate, or at ``maxiter``; the estimate with the smallest error estimate seen is
-returned. All entries still running are evaluated together, so a vectorised ``f`` costs
-one call per iteration.
+returned; an estimate that converged again later and contradicts the best one replaces
+it (the earlier plateau was aliased). Every successful entry then passes an off-lattice
+check (:func:`_check`), or resumes its descent from half its last step. All entries still
+running are evaluated together, so a vectorised ``f`` costs one call per iteration (plus
+one for the checks).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._stencils import stencil
+from ._stencils import _solve_weights, stencil
 
 
 @dataclass
@@ -54,6 +58,7 @@ class Problem:
     atol: float
     maxiter: int
     eps: float
+    check: bool = True
 
 
 @dataclass
@@ -62,12 +67,18 @@ class EngineResult:
     error: np.ndarray  # (P, K, m)
     success: np.ndarray  # (P, K) bool
     status: np.ndarray  # (P, K): 0 converged, 1 rounding floor, 2 maxiter, 3 non-finite,
-    # 4 error grew tenfold after a good estimate
+    # 4 error grew tenfold after a good estimate, 5 contradicts an earlier estimate
 
 
 _MAX_RESTARTS = 6
 # Trust the first window's outer-vs-inner indicator for stopping (see module docstring).
 FIRST_WINDOW_STOP = True
+# Every estimate E_j must lie within BAND * err_j of the returned value (see _Group).
+# Off-lattice check: step ratio (irrational, so that the check points are off the dyadic
+# lattice of the stencils).
+CHECK_RATIO = 0.6180339887498949
+# How many times an entry whose check failed resumes its descent.
+_MAX_RECHECKS = 3
 
 
 def one_sided_accuracy(d: int, accuracy: int) -> int:
@@ -123,11 +134,13 @@ def _points(x, directions, dcol, blocks, unit):
 class _Group:
     """Still-running entries that share one stencil, stored compactly (rows = entries)."""
 
-    _ARRAYS = ("gidx", "prow", "krow", "h", "f0", "F", "prev", "value", "error", "best",
-               "lo", "hi", "prov", "it", "restarts", "fresh")
+    _ARRAYS = ("gidx", "prow", "krow", "h", "f0", "xs", "F", "prev", "value", "error", "best",
+               "lo", "hi", "cur_err", "prov", "it", "restarts", "fresh", "itmax", "used")
 
-    def __init__(self, st, gidx, prow, krow, h, f0):
+    def __init__(self, st, gidx, prow, krow, h, f0, xs):
         R, m = f0.shape
+        self.xs = xs  # |x| along the direction: rounding of x + t v perturbs the steps
+        self.w_over_u = np.abs(st.weights) / np.abs(st.offsets)
         self.st = st
         self.W = len(st.offsets)
         self.offs = np.ascontiguousarray(st.offsets)
@@ -141,10 +154,24 @@ class _Group:
         self.best = np.full((R, m), np.inf)  # best non-provisional error (for divergence)
         self.lo = np.full((R, m), np.inf)  # range of all estimates (honest error on failure)
         self.hi = np.full((R, m), -np.inf)
+        self.cur_err = np.full((R, m), np.inf)  # error indicator of the latest estimate
+        # Off-lattice check (see _check): the innermost q offsets of the window and the
+        # lowest-order weights on them.
+        d = st.d
+        q = (2 if d <= 2 else 4) if st.side == 0 else d
+        self.chk_idx = np.arange(self.W - q, self.W)
+        self.chk_offs = np.ascontiguousarray(st.offsets[self.chk_idx])
+        w = _solve_weights(np.concatenate(([0.0], self.chk_offs)), d)
+        self.chk_c, self.chk_w = float(w[0]), w[1:]
+        if st.side == 0 and d % 2:
+            self.chk_c = 0.0
+        self.pending = []  # finished entries awaiting the off-lattice check
         self.prov = np.zeros(R, dtype=bool)  # value/error come from the first window only
         self.it = np.zeros(R, dtype=np.int64)  # iterations since the last (re)start
         self.restarts = np.zeros(R, dtype=np.int64)
         self.fresh = np.ones(R, dtype=bool)  # needs a whole window at its current h
+        self.itmax = np.zeros(R, dtype=np.int64)  # iteration budget (set by the caller)
+        self.used = np.zeros(R, dtype=np.int64)  # iterations done, restarts included
 
     @property
     def size(self):
@@ -186,34 +213,79 @@ def run(pb: Problem) -> EngineResult:
     K = pb.directions.shape[0]
     m = pb.f0.shape[1]
     E = P * K
-    pidx = np.repeat(np.arange(P), K)
-    kidx = np.tile(np.arange(K), P)
-    side = pb.side.reshape(E).astype(np.int64)
+    ctx = _Context(pb)
+    ctx.pidx = np.repeat(np.arange(P), K)
+    ctx.kidx = np.tile(np.arange(K), P)
+    ctx.side = pb.side.reshape(E).astype(np.int64)
+    support = ctx.dirs != 0
+    ctx.xscale = np.where(support[None], np.abs(pb.x)[:, None, :], 0.0).max(axis=2).reshape(E)
+    ctx.value = np.full((E, m), np.nan)
+    ctx.error = np.full((E, m), np.inf)
+    ctx.status = np.full(E, 2, dtype=np.int64)
+    ctx.success = np.zeros(E, dtype=bool)
+
+    ent = np.arange(E)
     h0 = pb.h0.reshape(E).astype(np.float64)
-    dirs = np.ascontiguousarray(pb.directions, dtype=np.float64)
-    unit = bool(((dirs != 0).sum(axis=1) == 1).all() and (dirs[dirs != 0] == 1).all())
-    dcol = np.argmax(dirs != 0, axis=1)
+    itmax = np.full(E, pb.maxiter, dtype=np.int64)
+    for _ in range(_MAX_RECHECKS + 1):
+        failed, h_fail, used = _run_entries(ctx, ent, h0, itmax)
+        if failed.size == 0:
+            break
+        # An off-lattice check failed (aliasing): continue the descent from half the step
+        # at which the entry stopped, with the iterations it has left.
+        left = itmax[np.searchsorted(ent, failed)] - used
+        keep = left >= 2
+        ent, h0, itmax = failed[keep], h_fail[keep] / 2.0, left[keep]
+        if ent.size == 0:
+            break
+    return EngineResult(
+        value=ctx.value.reshape(P, K, m),
+        error=ctx.error.reshape(P, K, m),
+        success=ctx.success.reshape(P, K),
+        status=ctx.status.reshape(P, K),
+    )
 
-    value = np.full((E, m), np.nan)
-    error = np.full((E, m), np.inf)
-    status = np.full(E, 2, dtype=np.int64)
-    success = np.zeros(E, dtype=bool)
 
+class _Context:
+    """Per-call constants and the output arrays (indexed by global entry)."""
+
+    def __init__(self, pb):
+        self.pb = pb
+        self.dirs = np.ascontiguousarray(pb.directions, dtype=np.float64)
+        d = self.dirs
+        self.unit = bool(((d != 0).sum(axis=1) == 1).all() and (d[d != 0] == 1).all())
+        self.dcol = np.argmax(d != 0, axis=1)
+
+
+def _run_entries(ctx, ent, h0, itmax):
+    """Iterate the entries ``ent`` (global ids, sorted) to the end; write the outputs.
+
+    Returns the entries whose off-lattice check failed, the step at which each stopped,
+    and the iterations each used.
+    """
+    pb = ctx.pb
+    value, error, status, success = ctx.value, ctx.error, ctx.status, ctx.success
+    side = ctx.side[ent]
     groups = []
     sides = (0,) if not side.any() else np.unique(side)
     for s in sides:
         acc = pb.accuracy if s == 0 else one_sided_accuracy(pb.d, pb.accuracy)
-        g = np.flatnonzero(side == s)
-        groups.append(_Group(stencil(pb.d, acc, int(s)), g, pidx[g], kidx[g], h0[g].copy(),
-                             pb.f0[pidx[g]]))
+        loc = np.flatnonzero(side == s)
+        g = ent[loc]
+        grp = _Group(stencil(pb.d, acc, int(s)), g, ctx.pidx[g], ctx.kidx[g],
+                     h0[loc].copy(), pb.f0[ctx.pidx[g]], ctx.xscale[g])
+        grp.itmax = itmax[loc].copy()
+        groups.append(grp)
 
+    all_groups = list(groups)
     for _ in range(pb.maxiter + _MAX_RESTARTS):
         groups = [g for g in groups if g.size]
         if not groups:
             break
         plan = [(g, b) for g in groups for b in g.blocks()]
-        allpts = _points(pb.x, dirs, dcol, [b[0] for _, b in plan], unit)
+        allpts = _points(pb.x, ctx.dirs, ctx.dcol, [b[0] for _, b in plan], ctx.unit)
         fv = pb.evaluate(allpts)  # (N, m)
+        m = fv.shape[1]
         start = 0
         for g, (blk, sel, c) in plan:
             R = blk[0].size
@@ -222,16 +294,14 @@ def run(pb: Problem) -> EngineResult:
         for g in groups:
             _update(g, pb, value, error, status, success)
     # Entries still running when the iterations ran out.
-    for g in groups:
+    for g in all_groups:
         if g.size:
             _finish(g, np.ones(g.size, dtype=bool), np.full(g.size, 2), value, error, status,
                     success)
-    return EngineResult(
-        value=value.reshape(P, K, m),
-        error=error.reshape(P, K, m),
-        success=success.reshape(P, K),
-        status=status.reshape(P, K),
-    )
+    if not pb.check:
+        return np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)
+    return _check(all_groups, pb, pb.x, ctx.dirs, ctx.dcol, ctx.unit, value, error, status,
+                  success)
 
 
 def _update(g, pb, value, error, status, success):
@@ -243,6 +313,11 @@ def _update(g, pb, value, error, status, success):
     # Rounding error of the formula; f itself carries a few ulps: count it twice.
     rnd = (16.0 * pb.eps) * ((np.abs(F2) @ g.abs_w).reshape(R, m)
                             + abs(st.center) * np.abs(g.f0)) / hd
+    # x + t v is rounded, which perturbs each offset by up to eps |x| / 2: the error this
+    # causes is eps |x| / 2 * sum_j |w_j| |f_j - f(x)| / (|u_j| h) / h**d (slope * shift).
+    if g.xs.any():
+        slope = (np.abs(g.F - g.f0[:, :, None]).reshape(R * m, W) @ g.w_over_u).reshape(R, m)
+        rnd += (0.5 * pb.eps) * g.xs[:, None] * slope / (hd * g.h[:, None])
     ok = np.isfinite(rnd).all(axis=1)  # every weight is non-zero: catches NaN/inf in F
     first = g.it == 0
     trusted_first = FIRST_WINDOW_STOP and st.outer_weights is not None
@@ -272,6 +347,7 @@ def _update(g, pb, value, error, status, success):
     np.copyto(g.prev, est, where=ok2)
     np.fmin(g.lo, est, out=g.lo, where=ok2)
     np.fmax(g.hi, est, out=g.hi, where=ok2)
+    np.copyto(g.cur_err, err, where=ok2)
 
     later = ok & ~provisional_now
     conv = later & (err <= pb.atol + pb.rtol * np.abs(est)).all(axis=1)
@@ -281,8 +357,9 @@ def _update(g, pb, value, error, status, success):
     restart = ~ok & first & (g.restarts < _MAX_RESTARTS)
     stop_bad = ~ok & ~restart
     g.it += ok
+    g.used += 1
     code = np.full(R, -1)
-    code[g.it >= pb.maxiter] = 2
+    code[g.it >= g.itmax] = 2
     code[diverge] = 4
     code[floor] = 1
     code[conv] = 0
@@ -310,11 +387,15 @@ def _finish(g, stopping, code, value, error, status, success):
     the best estimate's error is unknown: report at least the spread of all estimates seen,
     so that the error does not look confident.
     """
-    if stopping.all():
-        idx, val, err, c, hi, lo = g.gidx, g.value, g.error, code, g.hi, g.lo
-    else:
-        idx, val, err, c = g.gidx[stopping], g.value[stopping], g.error[stopping], code[stopping]
-        hi, lo = g.hi[stopping], g.lo[stopping]
+    sel = slice(None) if stopping.all() else stopping
+    idx, val, err, c = g.gidx[sel], g.value[sel], g.error[sel], code[sel]
+    hi, lo = g.hi[sel], g.lo[sel]
+    cur, cur_err = g.prev[sel], g.cur_err[sel]
+    # A converged latest estimate that contradicts the best one means two plateaus (the
+    # earlier one aliased): keep the latest, which the off-lattice check then tests.
+    contra = (c <= 1)[:, None] & (np.abs(cur - val) > cur_err + err)
+    val = np.where(contra, cur, val)
+    err = np.where(contra, cur_err, err)
     ok = (c <= 1) & np.isfinite(val).all(axis=1)
     if not ok.all():
         spread = np.fmax(np.abs(hi - val), np.abs(val - lo))
@@ -324,3 +405,66 @@ def _finish(g, stopping, code, value, error, status, success):
     error[idx] = err
     status[idx] = c
     success[idx] = ok
+    if ok.any():
+        F = g.F[sel][ok]
+        f0 = g.f0[sel][ok]
+        h = g.h[sel][ok]
+        R, m, _ = F.shape
+        d = g.st.d
+        d_in = ((F[:, :, g.chk_idx].reshape(R * m, -1) @ g.chk_w).reshape(R, m)
+                + g.chk_c * f0) / (h**d)[:, None]
+        g.pending.append((idx[ok], g.prow[sel][ok], g.krow[sel][ok], h * CHECK_RATIO,
+                          f0, val[ok], err[ok], d_in, g.xs[sel][ok], g.used[sel][ok]))
+
+
+def _check(groups, pb, x, dirs, dcol, unit, value, error, status, success):
+    """Off-lattice check of every successful entry, in one batch of evaluations.
+
+    All stencil points lie on the lattice ``x + h0 2**-k u`` (or ``2**(-k/2)``), and a
+    function oscillating faster than the steps can alias into a smooth-looking pattern on
+    it that converges to a wrong derivative. The check re-evaluates the lowest-order
+    formula on the window's innermost offsets scaled by an irrational ratio rho: for a
+    smooth function its deviation from the converged value shrinks (by ``rho**s``) from
+    the same formula's deviation on the lattice, ``|D_c - D| <= 1.5 |D_in - D| + 2 err``
+    up to rounding; for an aliased one it does not, and the entry is marked failed with
+    the discrepancy in its error. Costs q = 2 (central, d <= 2), 4 (central, d >= 3) or d
+    (one-sided) evaluations per successful derivative.
+    """
+    todo = [(g, p) for g in groups for p in g.pending]
+    failed, h_fail, used_fail = [], [], []
+    if not todo:
+        return np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)
+    blocks = [(p[1], p[2], p[3], g.chk_offs) for g, p in todo]
+    fv = pb.evaluate(_points(x, dirs, dcol, blocks, unit))
+    m = fv.shape[1]
+    start = 0
+    for g, (idx, _, _, hc, f0, val, err, d_in, xs, used) in todo:
+        R, q, d = idx.size, g.chk_offs.size, g.st.d
+        Fc = fv[start : start + R * q].reshape(R, q, m).transpose(0, 2, 1)
+        start += R * q
+        hd = (hc**d)[:, None]
+        d_c = ((Fc.reshape(R * m, q) @ g.chk_w).reshape(R, m) + g.chk_c * f0) / hd
+        noise = (16.0 * pb.eps) * ((np.abs(Fc).reshape(R * m, q) @ np.abs(g.chk_w)).reshape(
+            R, m) + abs(g.chk_c) * np.abs(f0)) / hd
+        slope = (np.abs(Fc - f0[:, :, None]).reshape(R * m, q)
+                 @ (np.abs(g.chk_w) / np.abs(g.chk_offs))).reshape(R, m)
+        noise += (0.5 * pb.eps) * xs[:, None] * slope / (hd * hc[:, None])
+        dev = np.abs(d_c - val)
+        bad = ~np.isfinite(d_c) | (dev > 1.5 * np.abs(d_in - val) + 2.0 * err + 2.0 * noise)
+        bad_rows = bad.any(axis=1)
+        if bad_rows.any():
+            ib = idx[bad_rows]
+            new_err = np.where(np.isfinite(dev), 2.0 * dev + np.abs(d_in - val), np.inf)
+            error[ib] = np.fmax(err, new_err)[bad_rows]
+            status[ib] = 5
+            success[ib] = False
+            failed.append(ib)
+            h_fail.append(hc[bad_rows] / CHECK_RATIO)
+            used_fail.append(used[bad_rows])
+    for g in groups:
+        g.pending = []
+    if not failed:
+        return np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)
+    failed = np.concatenate(failed)
+    order = np.argsort(failed)
+    return failed[order], np.concatenate(h_fail)[order], np.concatenate(used_fail)[order]

@@ -40,6 +40,8 @@ class Stencil:
     outer_weights: np.ndarray | None  # (W,), zero on the two smallest offsets
     outer_center: float
     abs_weight_sum: float  # sum |w| incl. centre: rounding-error amplification
+    d: int = 1
+    side: int = 0
 
 
 def _solve_weights(nodes: np.ndarray, d: int) -> np.ndarray:
@@ -109,4 +111,6 @@ def stencil(d: int, accuracy: int, side: int) -> Stencil:
         outer_weights=out_w,
         outer_center=out_c,
         abs_weight_sum=float(np.abs(w).sum() + abs(wc)),
+        d=d,
+        side=side,
     )
