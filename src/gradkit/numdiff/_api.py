@@ -539,8 +539,8 @@ _COMMON_NOTES = """The finite-difference estimate for each derivative uses the n
     is returned. Every derivative that
     converges is then checked once off the dyadic lattice of the stencils: the lowest-order
     formula on the innermost offsets scaled by an irrational ratio must agree with the
-    converged value as well as it does on the lattice (2 extra evaluations per derivative for
-    central first and second derivatives). This catches aliasing, where a function
+    converged value as well as it does on the lattice (one extra evaluation per first
+    derivative, two per second derivative). This catches aliasing, where a function
     oscillating faster than the steps looks smooth on the lattice and converges to a wrong
     value; such a derivative resumes its descent with smaller steps, and if it never passes
     it is reported as failed. Entries that fail (aliasing, a function oscillating faster than

@@ -158,13 +158,14 @@ class _Group:
         # Off-lattice check (see _check): the innermost q offsets of the window and the
         # lowest-order weights on them.
         d = st.d
-        q = (2 if d <= 2 else 4) if st.side == 0 else d
+        # (a first derivative needs one point: the innermost offset's difference quotient)
+        q = {1: 1, 2: 2}.get(d, 4) if st.side == 0 else d
         self.chk_idx = np.arange(self.W - q, self.W)
         self.chk_offs = np.ascontiguousarray(st.offsets[self.chk_idx])
         w = _solve_weights(np.concatenate(([0.0], self.chk_offs)), d)
         self.chk_c, self.chk_w = float(w[0]), w[1:]
-        if st.side == 0 and d % 2:
-            self.chk_c = 0.0
+        if st.side == 0 and d % 2 and q % 2 == 0:
+            self.chk_c = 0.0  # symmetric pairs: the centre weight is exactly zero
         self.pending = []  # finished entries awaiting the off-lattice check
         self.prov = np.zeros(R, dtype=bool)  # value/error come from the first window only
         self.it = np.zeros(R, dtype=np.int64)  # iterations since the last (re)start
@@ -427,8 +428,9 @@ def _check(groups, pb, x, dirs, dcol, unit, value, error, status, success):
     smooth function its deviation from the converged value shrinks (by ``rho**s``) from
     the same formula's deviation on the lattice, ``|D_c - D| <= 1.5 |D_in - D| + 2 err``
     up to rounding; for an aliased one it does not, and the entry is marked failed with
-    the discrepancy in its error. Costs q = 2 (central, d <= 2), 4 (central, d >= 3) or d
-    (one-sided) evaluations per successful derivative.
+    the discrepancy in its error. Costs q = 1 (central, d = 1: a one-sided difference
+    quotient), 2 (central, d = 2), 4 (central, d >= 3) or d (one-sided) evaluations per
+    successful derivative.
     """
     todo = [(g, p) for g in groups for p in g.pending]
     failed, h_fail, used_fail = [], [], []
