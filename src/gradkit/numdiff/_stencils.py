@@ -95,6 +95,8 @@ def stencil(d: int, accuracy: int, side: int) -> Stencil:
         return wj, float(wc)
 
     w, wc = weights_for(offsets)
+    for arr in (offsets, w):
+        arr.setflags(write=False)  # shared through the cache: read-only
     low_w, low_c, out_w, out_c = None, 0.0, None, 0.0
     # The low-order estimates need enough nodes for derivative order d.
     if len(offsets) - 2 + 1 > d and (side != 0 or accuracy > 2):
@@ -102,6 +104,8 @@ def stencil(d: int, accuracy: int, side: int) -> Stencil:
         low_w = np.concatenate(([0.0, 0.0], lw))
         ow, out_c = weights_for(offsets[:-2])
         out_w = np.concatenate((ow, [0.0, 0.0]))
+        low_w.setflags(write=False)
+        out_w.setflags(write=False)
     return Stencil(
         offsets=offsets,
         weights=w,
