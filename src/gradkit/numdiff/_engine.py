@@ -218,8 +218,12 @@ def run(pb: Problem) -> EngineResult:
     ctx.pidx = np.repeat(np.arange(P), K)
     ctx.kidx = np.tile(np.arange(K), P)
     ctx.side = pb.side.reshape(E).astype(np.int64)
-    support = ctx.dirs != 0
-    ctx.xscale = np.where(support[None], np.abs(pb.x)[:, None, :], 0.0).max(axis=2).reshape(E)
+    if ctx.unit:
+        ctx.xscale = np.abs(pb.x)[:, ctx.dcol].reshape(E)
+    else:
+        support = ctx.dirs != 0
+        ctx.xscale = np.where(support[None], np.abs(pb.x)[:, None, :], 0.0).max(axis=2)
+        ctx.xscale = ctx.xscale.reshape(E)
     ctx.value = np.full((E, m), np.nan)
     ctx.error = np.full((E, m), np.inf)
     ctx.status = np.full(E, 2, dtype=np.int64)
