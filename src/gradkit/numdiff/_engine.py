@@ -67,13 +67,12 @@ class EngineResult:
     error: np.ndarray  # (P, K, m)
     success: np.ndarray  # (P, K) bool
     status: np.ndarray  # (P, K): 0 converged, 1 rounding floor, 2 maxiter, 3 non-finite,
-    # 4 error grew tenfold after a good estimate, 5 contradicts an earlier estimate
+    # 4 error grew tenfold after a good estimate, 5 failed the off-lattice check
 
 
 _MAX_RESTARTS = 6
 # Trust the first window's outer-vs-inner indicator for stopping (see module docstring).
 FIRST_WINDOW_STOP = True
-# Every estimate E_j must lie within BAND * err_j of the returned value (see _Group).
 # Off-lattice check: step ratio (irrational, so that the check points are off the dyadic
 # lattice of the stencils).
 CHECK_RATIO = 0.6180339887498949
