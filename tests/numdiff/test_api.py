@@ -208,3 +208,22 @@ def test_frugal_on_smooth_function():
     res = derivative(np.exp, 0.7, return_error=True)
     assert res.nfev <= 11
     assert abs(res.value - np.exp(0.7)) < 1e-14 * np.exp(0.7)  # relative
+
+
+def test_complex_step_near_singularity_with_bounds():
+    x = np.array([1e-30, 1e-12, 1e-3, 2.0])
+    res = derivative(np.log, x, method="complex", bounds=(0.0, None), return_error=True)
+    np.testing.assert_allclose(res.value, 1.0 / x, rtol=1e-14)
+    assert res.success.all()
+    assert (np.abs(res.value - 1.0 / x) <= res.error).all()
+
+
+def test_complex_step_vectorized_jacobian():
+    def f(X):
+        return np.stack([X[:, 0] * X[:, 1], np.exp(X[:, 0])], axis=-1)
+
+    res = jacobian(f, [[1.0, 2.0], [0.0, 1.0]], method="complex", vectorized=True,
+                   return_error=True)
+    expect = [[[2.0, 1.0], [np.e, 0.0]], [[1.0, 0.0], [1.0, 0.0]]]
+    np.testing.assert_allclose(res.value, expect, rtol=1e-15)
+    assert res.ncalls == 3  # f(x), the complex steps, the checks

@@ -328,7 +328,7 @@ def _differentiate(
                 "`method='complex'` (complex step) computes first derivatives only; got "
                 f"derivative order {d}. Use 'central' for higher derivatives."
             )
-        val, err, success = _complex_step(ev, pts, f0, directions, eps)
+        val, err, success = _complex_step(ev, pts, f0, directions, eps, bnds)
         used = "complex"
     else:
         fd_method = "central" if method == "auto" else method
@@ -393,12 +393,14 @@ def _assemble_hessian(S, E, ok, pairs, n):
     return H, He, Hs
 
 
-def _complex_step(ev, pts, f0, directions, eps):
+def _complex_step(ev, pts, f0, directions, eps, bnds=None):
     """Im f(x + i h v) / h, checked against a central difference (Squire & Trapp 1998)."""
     P, n = pts.shape
     K = directions.shape[0]
     m = f0.shape[1]
-    scale = np.maximum(1.0, np.abs(pts))  # (P, n)
+    # No cancellation, so the step can be tiny; relative to |x| (near a singularity at 0
+    # the function's scale is |x|), and 1e-20 at x = 0.
+    scale = np.where(pts != 0, np.maximum(np.abs(pts), 1e-250), 1.0)  # (P, n)
     h = _COMPLEX_STEP * scale  # (P, n) per variable (directions are unit vectors)
     X = pts[:, None, :] + 1j * h[:, None, :] * directions[None, :, :]
     ev.allow_complex = True
@@ -413,17 +415,25 @@ def _complex_step(ev, pts, f0, directions, eps):
     hk = (h[:, None, :] * directions[None]).sum(axis=2)  # (P, K)
     cs = fc.imag / hk[:, :, None]
     real_dev = np.abs(fc.real - f0[:, None, :])
-    # Consistency check: one central difference per direction (2 evaluations).
-    hc = _EPS ** (1.0 / 3.0) * scale
+    # Consistency check: one central difference per direction (2 evaluations); within
+    # `bounds`, a one-sided difference where the central one would cross them.
+    # (relative to |x| also below 1: near a singularity at 0 the function's scale is |x|)
+    hc = _EPS ** (1.0 / 3.0) * np.where(pts != 0, np.abs(pts), 1.0)
     hck = (hc[:, None, :] * directions[None]).sum(axis=2)
-    Xp = pts[:, None, :] + hc[:, None, :] * directions[None]
-    Xm = pts[:, None, :] - hc[:, None, :] * directions[None]
+    side, hck = _sides_and_steps("central", hck, pts, directions, bnds)
+    sp = np.where(side == -1, 0.0, 1.0)[:, :, None]  # upper point: x + h or x itself
+    sm = np.where(side == 1, 0.0, 1.0)[:, :, None]  # lower point: x - h or x itself
+    Xp = pts[:, None, :] + sp * hck[:, :, None] * directions[None]
+    Xm = pts[:, None, :] - sm * hck[:, :, None] * directions[None]
     both = np.concatenate([Xp.reshape(-1, n), Xm.reshape(-1, n)])
     fv = ev(both)
     fp, fm = fv[: P * K].reshape(P, K, m), fv[P * K :].reshape(P, K, m)
-    fd = (fp - fm) / (2.0 * hck[:, :, None])
-    fd_noise = eps * (np.abs(fp) + np.abs(fm)) / hck[:, :, None]
-    tol = 1e-5 * (np.abs(cs) + np.abs(fd)) + 100.0 * fd_noise + 1e-300
+    width = np.where(side == 0, 2.0, 1.0)[:, :, None] * hck[:, :, None]
+    fd = (fp - fm) / width
+    fd_noise = eps * (np.abs(fp) + np.abs(fm)) / width
+    # a one-sided difference is only first-order accurate: a looser (still 1e-3) match
+    rel = np.where(side == 0, 1e-5, 1e-3)[:, :, None]
+    tol = rel * (np.abs(cs) + np.abs(fd)) + 100.0 * fd_noise + 1e-300
     mismatch = (np.abs(cs - fd) > tol) | (real_dev > 1e-6 * (np.abs(f0[:, None, :]) + 1e-300))
     # On a mismatch the central difference is the better estimate: |cs - exact| is at most
     # |cs - fd| + |fd - exact|; doubling covers the latter generously.
@@ -548,8 +558,8 @@ _COMMON_NOTES = """The finite-difference estimate for each derivative uses the n
     large error estimate: at least the spread of all estimates seen. With ``maxiter=1`` the
     error is only the first window's indicator (and a warning is emitted).
 
-    The complex step [2]_ ``Im f(x + i h) / h`` with ``h = 1e-20 * max(1, |x|)`` is exact to
-    rounding for analytic `f`; gradkit checks it against one central difference and warns
+    The complex step [2]_ ``Im f(x + i h) / h`` with ``h = 1e-20 |x|`` (``1e-20`` at 0) is
+    exact to rounding for analytic `f`; gradkit checks it against one central difference and warns
     when they disagree (abs, conj, real parts or branches in `f`). Functions returning real
     values for complex input raise ``ValueError``.
 
