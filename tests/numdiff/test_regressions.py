@@ -49,3 +49,10 @@ def test_zero_derivative_components_are_success():
     J = gradient(lambda x: np.sin(x[0]), [0.5, 2.0], return_error=True)
     assert J.success.all()
     assert J.value[1] == 0.0
+
+
+def test_underflowing_values_keep_a_nonzero_error():
+    # hypothesis: f(x) = 5e-324 x; every f value underflows to 0, the estimate is 0 and the
+    # error estimate was exactly 0 although the true derivative is 5e-324.
+    res = derivative(lambda x: 5e-324 * x, 0.0, return_error=True)
+    assert abs(res.value - 5e-324) <= res.error

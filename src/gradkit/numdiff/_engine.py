@@ -71,6 +71,7 @@ class EngineResult:
 
 
 _MAX_RESTARTS = 6
+_TINY = 2.0**-1074  # the smallest subnormal float64
 # Trust the first window's outer-vs-inner indicator for stopping (see module docstring).
 FIRST_WINDOW_STOP = True
 # Off-lattice check: step ratio (irrational, so that the check points are off the dyadic
@@ -315,8 +316,10 @@ def _update(g, pb, value, error, status, success):
     hd = (g.h**pb.d)[:, None]
     est = ((F2 @ st.weights).reshape(R, m) + st.center * g.f0) / hd
     # Rounding error of the formula; f itself carries a few ulps: count it twice.
-    rnd = (16.0 * pb.eps) * ((np.abs(F2) @ g.abs_w).reshape(R, m)
-                            + abs(st.center) * np.abs(g.f0)) / hd
+    # (plus the absolute floor of float64: values that underflow lose up to 2**-1074)
+    rnd = ((16.0 * pb.eps) * ((np.abs(F2) @ g.abs_w).reshape(R, m)
+                              + abs(st.center) * np.abs(g.f0))
+           + 16.0 * _TINY * st.abs_weight_sum) / hd
     # x + t v is rounded, which perturbs each offset by up to eps |x| / 2: the error this
     # causes is eps |x| / 2 * sum_j |w_j| |f_j - f(x)| / (|u_j| h) / h**d (slope * shift).
     if g.xs.any():
