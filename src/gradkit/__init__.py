@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from . import numdiff as numdiff
 from .fd import curl as curl
 from .fd import derivative as derivative
 from .fd import divergence as divergence
@@ -23,4 +24,5 @@ __all__ = [
     "gradient",
     "hessian",
     "laplacian",
+    "numdiff",
 ]
