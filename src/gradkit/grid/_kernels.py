@@ -3,7 +3,9 @@
 Every kernel works on a flattened problem:
 
 - ``xi``: (m, d) float64 query points (C order);
-- per-axis grid metadata: ``gflat`` (all grid coordinates concatenated), ``goff``
+- per-axis grid metadata: ``gflat`` (all grid coordinates concatenated, followed by
+  the inverse cell widths ``1 / (g[i+1] - g[i])`` in the same layout, so the second
+  half starts at ``gflat.shape[0] // 2``; kernels multiply, never divide), ``goff``
   (offsets), ``gn`` (lengths), ``guni`` (1 if the axis is uniform), ``gx0``/``ginvh``
   (first point and inverse spacing of uniform axes, used only as a first guess);
 - extrapolation modes per axis and side (``mlo``/``mhi``): 0 continue the edge
@@ -279,12 +281,12 @@ def linear_eval(
                 x, f = _map_coord(xi[p, a], lo, hi, mlo[a], mhi[a])
                 i = _locate(gflat, off, n, guni[a], gx0[a], ginvh[a], x)
                 g0 = gflat[off + i]
-                den = gflat[off + i + 1] - g0
-                t = (x - g0) / den
+                inv = gflat[(gflat.shape[0] >> 1) + off + i]
+                t = (x - g0) * inv
                 B[a, 0, 0] = 1.0 - t
                 B[a, 0, 1] = t
-                B[a, 1, 0] = -1.0 / den
-                B[a, 1, 1] = 1.0 / den
+                B[a, 1, 0] = -inv
+                B[a, 1, 1] = inv
                 rad[a] = 2
                 fac[a] = f
                 cbase[a] = i * vstr[a]
@@ -330,14 +332,15 @@ def linear_eval_3d(
             j = _locate(gflat, o1, n1, guni[1], gx0[1], ginvh[1], y)
             k = _locate(gflat, o2, n2, guni[2], gx0[2], ginvh[2], z)
             gx = gflat[o0 + i]
-            hx = 1.0 / (gflat[o0 + i + 1] - gx)
-            tx = (x - gx) / (gflat[o0 + i + 1] - gx)
+            half = gflat.shape[0] >> 1
+            hx = gflat[half + o0 + i]
+            tx = (x - gx) * hx
             gy = gflat[o1 + j]
-            hy = 1.0 / (gflat[o1 + j + 1] - gy)
-            ty = (y - gy) / (gflat[o1 + j + 1] - gy)
+            hy = gflat[half + o1 + j]
+            ty = (y - gy) * hy
             gz = gflat[o2 + k]
-            hz = 1.0 / (gflat[o2 + k + 1] - gz)
-            tz = (z - gz) / (gflat[o2 + k + 1] - gz)
+            hz = gflat[half + o2 + k]
+            tz = (z - gz) * hz
             b = i * s0 + j * s1 + k * s2
             ux = 1.0 - tx
             uy = 1.0 - ty
@@ -369,6 +372,176 @@ def linear_eval_3d(
                     out_g[p, c, 2] = (
                         ((d00 * uy + d01 * ty) * ux + (d10 * uy + d11 * ty) * tx) * hz * fz
                     )
+
+
+@nb.njit(cache=True, parallel=True)
+def linear_eval_2d(
+    xi,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    vals,
+    vstr,
+    order,
+    out_v,
+    out_g,
+    nchunks,
+):
+    """Bilinear value (+ gradient); both axes have at least 2 points."""
+    m = xi.shape[0]
+    nv = vals.shape[1]
+    chunk = (m + nchunks - 1) // nchunks
+    n0 = gn[0]
+    n1 = gn[1]
+    o0 = goff[0]
+    o1 = goff[1]
+    s0 = vstr[0]
+    s1 = vstr[1]
+    for ch in prange(nchunks):
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            xa = xi[p, 0]
+            ya = xi[p, 1]
+            if xa != xa or ya != ya:
+                for c in range(nv):
+                    out_v[p, c] = np.nan
+                    if order >= 1:
+                        out_g[p, c, 0] = np.nan
+                        out_g[p, c, 1] = np.nan
+                continue
+            x, fx = _map_coord(xa, gflat[o0], gflat[o0 + n0 - 1], mlo[0], mhi[0])
+            y, fy = _map_coord(ya, gflat[o1], gflat[o1 + n1 - 1], mlo[1], mhi[1])
+            i = _locate(gflat, o0, n0, guni[0], gx0[0], ginvh[0], x)
+            j = _locate(gflat, o1, n1, guni[1], gx0[1], ginvh[1], y)
+            gx = gflat[o0 + i]
+            half = gflat.shape[0] >> 1
+            hx = gflat[half + o0 + i]
+            tx = (x - gx) * hx
+            gy = gflat[o1 + j]
+            hy = gflat[half + o1 + j]
+            ty = (y - gy) * hy
+            b = i * s0 + j * s1
+            ux = 1.0 - tx
+            uy = 1.0 - ty
+            for c in range(nv):
+                v00 = vals[b, c]
+                v01 = vals[b + s1, c]
+                v10 = vals[b + s0, c]
+                v11 = vals[b + s0 + s1, c]
+                a0 = v00 * uy + v01 * ty
+                a1 = v10 * uy + v11 * ty
+                out_v[p, c] = a0 * ux + a1 * tx
+                if order >= 1:
+                    out_g[p, c, 0] = (a1 - a0) * hx * fx
+                    out_g[p, c, 1] = ((v01 - v00) * ux + (v11 - v10) * tx) * hy * fy
+
+
+@nb.njit(cache=True, parallel=True)
+def cubic_vg_2d(
+    xi,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    tflat,
+    toff,
+    ncoef,
+    coef,
+    vstr,
+    order,
+    out_v,
+    out_g,
+    nchunks,
+):
+    """Bicubic B-spline value (+ gradient), fixed trip counts."""
+    m = xi.shape[0]
+    nv = coef.shape[1]
+    chunk = (m + nchunks - 1) // nchunks
+    s0 = vstr[0]
+    s1 = vstr[1]
+    for ch in prange(nchunks):
+        B = np.zeros((2, 3, 4))
+        fac = np.empty(2)
+        cbase = np.empty(2, np.int64)
+        ndu = np.empty((4, 4))
+        aa = np.empty((2, 4))
+        left = np.empty(4)
+        right = np.empty(4)
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            if _has_nan(xi, p, 2):
+                for c in range(nv):
+                    out_v[p, c] = np.nan
+                    if order >= 1:
+                        out_g[p, c, 0] = np.nan
+                        out_g[p, c, 1] = np.nan
+                continue
+            _spline_setup(
+                xi,
+                p,
+                2,
+                gflat,
+                goff,
+                gn,
+                guni,
+                gx0,
+                ginvh,
+                mlo,
+                mhi,
+                tflat,
+                toff,
+                ncoef,
+                3,
+                order,
+                B,
+                fac,
+                cbase,
+                ndu,
+                aa,
+                left,
+                right,
+                vstr,
+            )
+            b00 = cbase[0] + cbase[1]
+            by0 = B[1, 0, 0]
+            by1 = B[1, 0, 1]
+            by2 = B[1, 0, 2]
+            by3 = B[1, 0, 3]
+            dy0 = B[1, 1, 0]
+            dy1 = B[1, 1, 1]
+            dy2 = B[1, 1, 2]
+            dy3 = B[1, 1, 3]
+            for c in range(nv):
+                v = 0.0
+                gx = 0.0
+                gy = 0.0
+                for i in range(4):
+                    base = b00 + i * s0
+                    c0 = coef[base, c]
+                    c1 = coef[base + s1, c]
+                    c2 = coef[base + 2 * s1, c]
+                    c3 = coef[base + 3 * s1, c]
+                    z0 = c0 * by0 + c1 * by1 + c2 * by2 + c3 * by3
+                    v += B[0, 0, i] * z0
+                    if order >= 1:
+                        z1 = c0 * dy0 + c1 * dy1 + c2 * dy2 + c3 * dy3
+                        gx += B[0, 1, i] * z0
+                        gy += B[0, 0, i] * z1
+                out_v[p, c] = v
+                if order >= 1:
+                    out_g[p, c, 0] = gx * fac[0]
+                    out_g[p, c, 1] = gy * fac[1]
 
 
 # ---------------------------------------------------------------------------------

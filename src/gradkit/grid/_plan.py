@@ -89,7 +89,9 @@ def _grid_meta(grid):
     gn = np.array([len(g) for g in grid], dtype=np.int64)
     goff = np.zeros(len(grid), dtype=np.int64)
     goff[1:] = np.cumsum(gn)[:-1]
-    gflat = np.ascontiguousarray(np.concatenate(grid), dtype=np.float64)
+    # grid coordinates, then the inverse cell widths in the same layout (last entry 0)
+    inv = [np.append(1.0 / np.diff(g), 0.0) for g in grid]
+    gflat = np.ascontiguousarray(np.concatenate(list(grid) + inv), dtype=np.float64)
     guni = np.zeros(len(grid), dtype=np.int64)
     gx0 = np.zeros(len(grid))
     ginvh = np.zeros(len(grid))
@@ -170,7 +172,9 @@ class GridPlan:
         lock = _NullLock() if safe else _KERNEL_LOCK
         with lock:
             if self.kind == "linear":
-                if d == 3 and order <= 1 and np.all(gn >= 2):
+                if d == 2 and order <= 1 and np.all(gn >= 2):
+                    K.linear_eval_2d(*common, data, self.vstr, order, out_v, out_g, nchunks)
+                elif d == 3 and order <= 1 and np.all(gn >= 2):
                     K.linear_eval_3d(*common, data, self.vstr, order, out_v, out_g, nchunks)
                 else:
                     K.linear_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
@@ -189,6 +193,19 @@ class GridPlan:
                     self.vstr,
                     np.ascontiguousarray(nu, dtype=np.int64),
                     out_v,
+                    nchunks,
+                )
+            elif d == 2 and order <= 1 and self.k == 3:
+                K.cubic_vg_2d(
+                    *common,
+                    self.tflat,
+                    self.toff,
+                    self.ncoef,
+                    data,
+                    self.vstr,
+                    order,
+                    out_v,
+                    out_g,
                     nchunks,
                 )
             elif d == 3 and order == 1 and self.k == 3:
