@@ -342,3 +342,10 @@ def test_fast_paths_3d_value_and_gradient(method, uniform, rng):
             nu = [0, 0, 0]
             nu[j] = 1
             _close(g[..., j], ref(xi, nu=nu), rtol=1e-10)
+
+
+def test_legacy_method_name_kept_as_attribute(rng):
+    points, values = _problem(rng)
+    ours = RegularGridInterpolator(points, values, method="cubic_legacy")
+    ref = si.RegularGridInterpolator(points, values, method="cubic_legacy")
+    assert ours.method == ref.method == "cubic_legacy"

@@ -214,10 +214,11 @@ class RegularGridInterpolator:
         solver_args=None,
         extrapolate=None,
     ):
+        name = method
         method = _check_method(method)
         if method in _SPLINE_K:
             _validate_grid_dimensions(points, method)
-        self.method = method
+        self.method = name  # scipy keeps the name given (e.g. "cubic_legacy")
         self.bounds_error = bounds_error
         grid, descending = _check_points(points)
         vals = _check_values(values)
@@ -314,7 +315,7 @@ class RegularGridInterpolator:
         return xi, xi_shape
 
     def _run(self, xi, method, order, nu=None):
-        method = self.method if method is None else _check_method(method)
+        method = _check_method(self.method if method is None else method)
         if nu is not None and method not in _NDBSPL:
             raise ValueError(
                 f"Can only compute derivatives for methods {sorted(_NDBSPL)}, got "

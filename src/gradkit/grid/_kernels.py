@@ -1379,16 +1379,18 @@ def pchip_eval(
 # ---------------------------------------------------------------------------------
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def oob_scan(xi, lo, hi, nchunks):
     """Per chunk, axis and side: does any query fall below ``lo`` / above ``hi``?
 
-    Returns an (nchunks, d, 2) int8 array; NaN never counts as out of bounds.
+    Returns an (nchunks, d, 2) int8 array; NaN never counts as out of bounds.  Serial on
+    purpose: one streaming pass is memory-bound, and a parallel region's wake-up cost
+    dominates on a busy machine.
     """
     m, d = xi.shape
     chunk = (m + nchunks - 1) // nchunks
     flags = np.zeros((nchunks, d, 2), np.int8)
-    for ch in prange(nchunks):
+    for ch in range(nchunks):
         start = ch * chunk
         stop = min(m, start + chunk)
         for p in range(start, stop):

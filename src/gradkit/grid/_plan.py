@@ -26,6 +26,8 @@ _MODE_CODE = {"linear": 0, "nearest": 1, "periodic": 2, "fill": 0, "raise": 0}
 
 # numba's workqueue threading layer is not thread-safe; omp and tbb are.
 _KERNEL_LOCK = threading.Lock()
+# below this many coefficient reads per call, kernels run on the calling thread only
+_SERIAL_WORK = 400_000
 
 
 def _check_mode(value, name):
@@ -170,6 +172,21 @@ class GridPlan:
         except ValueError:
             safe = False
         lock = _NullLock() if safe else _KERNEL_LOCK
+        # small batches: one thread (waking workers costs more than it saves)
+        nthreads = numba.get_num_threads()
+        width = {"linear": 2, "nearest": 1, "pchip": 4}.get(self.kind, self.k + 1)
+        serial = m * width**d < _SERIAL_WORK and nthreads > 1
+        if serial:
+            numba.set_num_threads(1)  # thread-local setting in numba
+            nchunks = 1
+        try:
+            self._dispatch(K, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, lock)
+        finally:
+            if serial:
+                numba.set_num_threads(nthreads)
+        return out_v, out_g, out_h
+
+    def _dispatch(self, K, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, lock):
         with lock:
             if self.kind == "linear":
                 if d == 2 and order <= 1 and np.all(gn >= 2):
@@ -249,7 +266,6 @@ class GridPlan:
                     out_h,
                     nchunks,
                 )
-        return out_v, out_g, out_h
 
     def evaluate(self, xi, modes, order, fill_value, nu=None):
         """Evaluate at (m, d) points; returns [values, gradient, hessian][:order + 1]."""
