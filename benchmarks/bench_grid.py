@@ -253,6 +253,7 @@ def main(argv=None):
     rows, notes = [], []
     import numba
 
+    load0 = os.getloadavg()
     bw = _copy_bandwidth()
     bench_dimension(3, 100, m, rounds, min(m, 200_000), min(m, 50_000), rows, notes)
     bench_dimension(2, 300, m, rounds, min(m, 200_000), min(m, 50_000), rows, notes)
@@ -277,6 +278,10 @@ def main(argv=None):
             f"{best_txt} | {target} |"
         )
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    stamp += (
+        f"; load average at start {load0[0]:.1f}, at end {os.getloadavg()[0]:.1f} "
+        f"(other jobs share the {os.cpu_count()} CPUs)"
+    )
     header = (
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, numba threads "
         f"{numba.get_num_threads()} ({numba.threading_layer()}), Python "
