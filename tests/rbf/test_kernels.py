@@ -83,16 +83,31 @@ def test_new_kernels_are_positive_definite(kernel):
             np.linalg.cholesky(k)
 
 
-def test_matvec_matches_dense():
+@pytest.mark.parametrize("ndim", [1, 2, 3, 5])
+def test_matvec_matches_dense(ndim):
     rng = np.random.default_rng(0)
-    y = rng.random((70, 3))
+    y = rng.random((70, ndim))
     v = rng.standard_normal((70, 2))
     for code in range(11):
         k = np.empty((70, 70))
         _kernels.kernel_cross(y, y, code, k)
         out = np.empty((70, 2))
-        _kernels.kernel_matvec(np.ascontiguousarray(y.T), code, v, out)
+        _kernels.kernel_matvec(np.ascontiguousarray(y.T), code, np.ascontiguousarray(v.T), out)
         assert_allclose(out, k @ v, rtol=1e-12, atol=1e-12)
         out1 = np.empty((70, 1))
-        _kernels.kernel_matvec(np.ascontiguousarray(y.T), code, v[:, :1], out1)
+        _kernels.kernel_matvec(np.ascontiguousarray(y.T), code, v[:, :1].T.copy(), out1)
         assert_allclose(out1, k @ v[:, :1], rtol=1e-12, atol=1e-12)
+
+
+def test_vexp_is_accurate_and_propagates_nan():
+    x = -np.concatenate([np.linspace(0, 50, 10001), np.linspace(50, 744, 1001), [1e-300]])
+    out = np.empty_like(x)
+    _kernels.vexp_values(x, out)
+    ref = np.exp(x)
+    big = ref > 1e-300
+    assert np.all(np.abs(out[big] - ref[big]) <= 1.0 * np.spacing(ref[big]))
+    assert np.all(out[~big] < 1e-300)
+    special = np.array([np.nan, -np.inf, -800.0, 0.0])
+    out = np.empty(4)
+    _kernels.vexp_values(special, out)
+    assert np.isnan(out[0]) and out[1] == 0.0 and out[2] == 0.0 and out[3] == 1.0

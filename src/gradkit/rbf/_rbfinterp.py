@@ -150,7 +150,8 @@ class RBFInterpolator:
         Preconditioner of the iterative solver. ``'auto'``: a Nystrom preconditioner
         for positive-definite kernels, none for the conditionally positive-definite ones.
     preconditioner_rank : int, optional
-        Number of landmarks of the Nystrom preconditioner (default ``min(N, 300)``).
+        Number of landmarks of the Nystrom preconditioner (default ``min(N, 600)``, fewer
+        when the N x rank landmark block would exceed 256 MiB).
     memory_budget : int, optional
         Bytes the ``'auto'`` solver may spend on a dense matrix (default 1 GiB).
     progress : bool, optional
@@ -449,6 +450,7 @@ class RBFInterpolator:
     def __getstate__(self):
         state = self.__dict__.copy()
         state.pop("_yeps_t_cache", None)
+        state.pop("_coeffs_t_cache", None)
         return state
 
     def __setstate__(self, state):
@@ -461,6 +463,14 @@ class RBFInterpolator:
             yt = np.ascontiguousarray((self.y * self.epsilon).T)
             self._yeps_t_cache = yt
         return yt
+
+    def _coeffs_t(self):
+        ct = self.__dict__.get("_coeffs_t_cache")
+        if ct is None:
+            n = self.y.shape[0]
+            ct = np.ascontiguousarray(self._coeffs[:n].T)
+            self._coeffs_t_cache = ct
+        return ct
 
     def _local_data(self):
         local = self.__dict__.get("_local")
@@ -490,6 +500,7 @@ class RBFInterpolator:
                 self._shift,
                 self._scale,
                 self._coeffs,
+                self._coeffs_t(),
                 nderiv,
                 out_v,
                 out_g,

@@ -75,7 +75,12 @@ def solve_direct(yeps, yhat, d, smoothing, kind, powers):
 
 
 class _Nystrom:
-    """Woodbury inverse of ``F F^T + diag(D)``, ``F F^T`` a Nystrom approximation of K."""
+    """Woodbury inverse of ``K[:, L] K[L, L]^{-1} K[L, :] + diag(D)``.
+
+    ``(C K_LL^{-1} C^T + D)^{-1} = D^{-1} - D^{-1} C (K_LL + C^T D^{-1} C)^{-1} C^T D^{-1}``
+    with ``C = K[:, L]`` on ``rank`` random landmarks: only ``C`` (N x rank) and one
+    rank x rank Cholesky factor are stored, and no eigendecomposition is needed.
+    """
 
     def __init__(self, yeps, kind, diag, rank, seed=0):
         import scipy.linalg as sl
@@ -87,33 +92,34 @@ class _Nystrom:
         rng = np.random.default_rng(seed)
         landmarks = np.sort(rng.choice(n, size=rank, replace=False))
         yl = np.ascontiguousarray(yeps[landmarks])
-        kll = np.empty((rank, rank))
-        _kernels.kernel_cross(yl, yl, kind, kll)
-        w, v = np.linalg.eigh(kll)
-        keep = w > max(w.max(), 0.0) * 1e-10
-        w = w[keep]
-        wmat = v[:, keep] / np.sqrt(w)
-        r = wmat.shape[1]
-        # F = K[:, L] @ W, built by row blocks so K[:, L] is never stored whole
-        f = np.empty((n, r))
-        block = max(1, min(n, (8 << 20) // (8 * rank)))
-        tmp = np.empty((block, rank))
-        for i0 in range(0, n, block):
-            i1 = min(n, i0 + block)
-            _kernels.kernel_cross(yeps[i0:i1], yl, kind, tmp[: i1 - i0])
-            np.matmul(tmp[: i1 - i0], wmat, out=f[i0:i1])
+        c = np.empty((n, rank))
+        _kernels.kernel_cross(yeps, yl, kind, c)
         self.dinv = 1.0 / diag
-        c = f.T @ (self.dinv[:, None] * f)
-        c[np.diag_indices_from(c)] += 1.0
-        self.cho = sl.cho_factor(c, lower=True, check_finite=False)
-        self.f = f
-        self.rank = r
+        sq = np.sqrt(self.dinv)
+        small = np.ascontiguousarray(c[landmarks])  # K_LL
+        block = max(1, min(n, (16 << 20) // (8 * rank)))
+        for i0 in range(0, n, block):
+            b = c[i0 : i0 + block] * sq[i0 : i0 + block, None]
+            small += b.T @ b
+        jitter = 0.0
+        for _ in range(8):
+            try:
+                self.cho = sl.cho_factor(
+                    small + jitter * np.eye(rank), lower=True, check_finite=False
+                )
+                break
+            except np.linalg.LinAlgError:
+                jitter = max(jitter * 100.0, 1e-12 * np.trace(small) / rank)
+        else:  # pragma: no cover - K_LL + C^T D^-1 C is positive definite in practice
+            raise LinAlgError("The Nystrom preconditioner could not be factored.")
+        self.c = c
+        self.rank = rank
         self._cho_solve = sl.cho_solve
 
     def __call__(self, r):
         dr = self.dinv[:, None] * r
-        t = self._cho_solve(self.cho, self.f.T @ dr, check_finite=False)
-        return dr - self.dinv[:, None] * (self.f @ t)
+        t = self._cho_solve(self.cho, self.c.T @ dr, check_finite=False)
+        return dr - self.dinv[:, None] * (self.c @ t)
 
 
 class _Progress:
@@ -180,7 +186,7 @@ def solve_iterative(
 
     def apply_a(v):
         out = np.empty_like(v)
-        _kernels.kernel_matvec(yeps_t, kind, v, out)
+        _kernels.kernel_matvec(yeps_t, kind, np.ascontiguousarray(v.T), out)
         out += s[:, None] * v
         return out
 
@@ -206,7 +212,8 @@ def solve_iterative(
         diag = np.maximum(s, 1e-8)
         rank = preconditioner_rank
         if rank is None:
-            rank = min(n, 300)
+            # 600 landmarks, fewer when C = K[:, L] would exceed 256 MiB
+            rank = int(min(n, 600, max(50, (256 << 20) // (8 * n))))
         minv = _Nystrom(yeps, kind, diag, rank)
         pname = f"nystrom (rank {minv.rank})"
     elif preconditioner == "jacobi":
