@@ -24,7 +24,12 @@ def _interp(method="cubic"):
 
 
 @pytest.mark.parametrize("method", ["linear", "cubic", "pchip"])
-def test_threads_identical_results(method):
+@pytest.mark.parametrize("force_parallel", [False, True])
+def test_threads_identical_results(method, force_parallel, monkeypatch):
+    from gradkit.grid import _plan
+
+    if force_parallel:
+        monkeypatch.setattr(_plan, "_SERIAL_WORK", 0)
     interp = _interp(method)
     xi = np.random.default_rng(0).uniform(-0.1, 2.1, (3000, 2))
     expected = interp.value_gradient_hessian(xi)
@@ -82,3 +87,29 @@ def test_dask_distributed_cluster():
     ev, eg = interp.value_and_gradient(xi)
     np.testing.assert_allclose(rv, ev, rtol=1e-15)
     np.testing.assert_allclose(rg, eg, rtol=1e-15)
+
+
+@pytest.mark.parametrize("method", ["linear", "nearest", "slinear", "cubic", "quintic", "pchip"])
+@pytest.mark.parametrize("ndim", [1, 2, 3, 4])
+def test_parallel_path_equals_serial_path(method, ndim, monkeypatch):
+    """Small batches run on one thread; force the parallel kernels and compare."""
+    from gradkit.grid import _plan
+
+    rng = np.random.default_rng(ndim)
+    pts = tuple(np.linspace(0, 1, 7) for _ in range(ndim))
+    interp = RegularGridInterpolator(
+        pts,
+        rng.standard_normal((7,) * ndim + (2,)),
+        method=method,
+        bounds_error=False,
+        fill_value=None,
+    )
+    xi = rng.uniform(-0.2, 1.2, (2000, ndim))
+    xi[5, 0] = np.nan
+    serial = [interp.value_and_gradient(xi), interp.value_gradient_hessian(xi), interp(xi)]
+    monkeypatch.setattr(_plan, "_SERIAL_WORK", 0)
+    parallel = [interp.value_and_gradient(xi), interp.value_gradient_hessian(xi), interp(xi)]
+    for s_res, p_res in zip(serial[:2], parallel[:2], strict=True):
+        for a, b in zip(s_res, p_res, strict=True):
+            np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(serial[2], parallel[2])
