@@ -54,6 +54,18 @@ def test_pickle_round_trip():
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("method", ["linear", "nearest", "pchip"])
+def test_pickle_carries_the_data_once(method):
+    interp = _interp(method)
+    interp.value_and_gradient(np.zeros((1, 2)))
+    blob = pickle.dumps(interp)
+    assert len(blob) < 1.2 * interp.values.nbytes + 4000
+    clone = pickle.loads(blob)
+    xi = np.random.default_rng(4).uniform(0, 1, (30, 2))
+    for a, b in zip(clone.value_and_gradient(xi), interp.value_and_gradient(xi), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_dask_lazy_values_and_gradients():
     interp = _interp()
     xi = np.random.default_rng(2).uniform(0, 1, (7, 50, 2))

@@ -250,6 +250,16 @@ class RegularGridInterpolator:
                 )
             self._plans = {method: self._simple_plan(method)}
 
+    def __getstate__(self):
+        # plans of linear/nearest/pchip are views of ``values``: rebuilt on first use
+        # after unpickling, so a pickle (e.g. shipped to dask workers) carries the data
+        # once; spline plans carry their coefficients.
+        state = self.__dict__.copy()
+        state["_plans"] = {
+            k: v for k, v in self._plans.items() if k not in ("linear", "nearest", "pchip")
+        }
+        return state
+
     # -- scipy attributes -----------------------------------------------------------
     @property
     def grid(self):
