@@ -224,6 +224,200 @@ def _contract(p, B, rad, cbase, vstr, coef, order, acc, cnt, fac, d, out_v, out_
                     out_h[p, c, l, j] = hv
 
 
+@nb.njit(cache=True, inline="always")
+def _fill_nan_vg(out_v, out_g, p, order):
+    for c in range(out_v.shape[1]):
+        out_v[p, c] = np.nan
+        if order >= 1:
+            for a in range(out_g.shape[2]):
+                out_g[p, c, a] = np.nan
+
+
+@nb.njit(cache=True, inline="always")
+def _reduce_vg(p, B, R, cbase, vstr, coef, order, buf, G, cnt, fac, d, out_v, out_g):
+    """Value (+ gradient) by gathering the R**d neighbourhood and halving it axis by
+    axis (last axis first) in place; gradient buffers ride along.  Same radix R on
+    every axis."""
+    nv = coef.shape[1]
+    ntot = 1
+    for _a in range(d):
+        ntot *= R
+    for c in range(nv):
+        # gather in C order (last axis fastest), incremental index
+        idx = 0
+        for a in range(d):
+            idx += cbase[a]
+        for a in range(d):
+            cnt[a] = 0
+        sl = vstr[d - 1]
+        w = 0
+        while True:
+            for q in range(R):
+                buf[w + q] = coef[idx + q * sl, c]
+            w += R
+            a = d - 2
+            while a >= 0:
+                cnt[a] += 1
+                idx += vstr[a]
+                if cnt[a] < R:
+                    break
+                cnt[a] = 0
+                idx -= R * vstr[a]
+                a -= 1
+            if a < 0:
+                break
+        size = ntot
+        for a in range(d - 1, -1, -1):
+            nsize = size // R
+            for kk in range(nsize):
+                b = kk * R
+                s0 = 0.0
+                s1 = 0.0
+                for q in range(R):
+                    vv = buf[b + q]
+                    s0 += B[a, 0, q] * vv
+                    if order >= 1:
+                        s1 += B[a, 1, q] * vv
+                if order >= 1:
+                    for j in range(a + 1, d):
+                        g = 0.0
+                        for q in range(R):
+                            g += B[a, 0, q] * G[j, b + q]
+                        G[j, kk] = g
+                    G[a, kk] = s1
+                buf[kk] = s0
+            size = nsize
+        out_v[p, c] = buf[0]
+        if order >= 1:
+            for j in range(d):
+                out_g[p, c, j] = G[j, 0] * fac[j]
+
+
+@nb.njit(cache=True, parallel=True)
+def linear_eval_vg(
+    xi,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    vals,
+    vstr,
+    order,
+    out_v,
+    out_g,
+    nchunks,
+):
+    """Multilinear value (+ gradient), any ndim, every axis with >= 2 points."""
+    m, d = xi.shape
+    chunk = (m + nchunks - 1) // nchunks
+    ntot = 1 << d
+    for ch in prange(nchunks):
+        B = np.zeros((d, 3, 2))
+        cbase = np.empty(d, np.int64)
+        fac = np.empty(d)
+        buf = np.empty(ntot)
+        G = np.empty((d, ntot))
+        cnt = np.empty(d, np.int64)
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            if _has_nan(xi, p, d):
+                _fill_nan_vg(out_v, out_g, p, order)
+                continue
+            half = gflat.shape[0] >> 1
+            for a in range(d):
+                n = gn[a]
+                off = goff[a]
+                x, f = _map_coord(xi[p, a], gflat[off], gflat[off + n - 1], mlo[a], mhi[a])
+                i = _locate(gflat, off, n, guni[a], gx0[a], ginvh[a], x)
+                inv = gflat[half + off + i]
+                t = (x - gflat[off + i]) * inv
+                B[a, 0, 0] = 1.0 - t
+                B[a, 0, 1] = t
+                B[a, 1, 0] = -inv
+                B[a, 1, 1] = inv
+                fac[a] = f
+                cbase[a] = i * vstr[a]
+            _reduce_vg(p, B, 2, cbase, vstr, vals, order, buf, G, cnt, fac, d, out_v, out_g)
+
+
+@nb.njit(cache=True, parallel=True)
+def spline_eval_vg(
+    xi,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    tflat,
+    toff,
+    ncoef,
+    k,
+    coef,
+    vstr,
+    order,
+    out_v,
+    out_g,
+    nchunks,
+):
+    """Tensor-product B-spline value (+ gradient), any ndim."""
+    m, d = xi.shape
+    chunk = (m + nchunks - 1) // nchunks
+    kp1 = k + 1
+    ntot = kp1**d
+    for ch in prange(nchunks):
+        B = np.zeros((d, 3, kp1))
+        fac = np.empty(d)
+        cbase = np.empty(d, np.int64)
+        ndu = np.empty((kp1, kp1))
+        aa = np.empty((2, kp1))
+        left = np.empty(kp1)
+        right = np.empty(kp1)
+        buf = np.empty(ntot)
+        G = np.empty((d, ntot))
+        cnt = np.empty(d, np.int64)
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            if _has_nan(xi, p, d):
+                _fill_nan_vg(out_v, out_g, p, order)
+                continue
+            _spline_setup(
+                xi,
+                p,
+                d,
+                gflat,
+                goff,
+                gn,
+                guni,
+                gx0,
+                ginvh,
+                mlo,
+                mhi,
+                tflat,
+                toff,
+                ncoef,
+                k,
+                order,
+                B,
+                fac,
+                cbase,
+                ndu,
+                aa,
+                left,
+                right,
+                vstr,
+            )
+            _reduce_vg(p, B, kp1, cbase, vstr, coef, order, buf, G, cnt, fac, d, out_v, out_g)
+
+
 # ---------------------------------------------------------------------------------
 # multilinear
 # ---------------------------------------------------------------------------------

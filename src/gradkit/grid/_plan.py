@@ -193,6 +193,8 @@ class GridPlan:
                     K.linear_eval_2d(*common, data, self.vstr, order, out_v, out_g, nchunks)
                 elif d == 3 and order <= 1 and np.all(gn >= 2):
                     K.linear_eval_3d(*common, data, self.vstr, order, out_v, out_g, nchunks)
+                elif order <= 1 and np.all(gn >= 2):
+                    K.linear_eval_vg(*common, data, self.vstr, order, out_v, out_g, nchunks)
                 else:
                     K.linear_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
             elif self.kind == "nearest":
@@ -233,6 +235,20 @@ class GridPlan:
                     self.ncoef,
                     data,
                     self.vstr,
+                    out_v,
+                    out_g,
+                    nchunks,
+                )
+            elif order <= 1 and d != 3:
+                K.spline_eval_vg(
+                    *common,
+                    self.tflat,
+                    self.toff,
+                    self.ncoef,
+                    self.k,
+                    data,
+                    self.vstr,
+                    order,
                     out_v,
                     out_g,
                     nchunks,
