@@ -107,6 +107,19 @@ def test_auto_solver_choice(ring, monkeypatch):
         f = RBFInterpolator(y, d, degree=0, smoothing=1.0, memory_budget=1000)
     assert f.solver == "direct"
     assert RBFInterpolator(y, d, neighbors=10).solver == "local"
+    # conditionally positive-definite kernels (no preconditioner) stay dense while they fit
+    assert RBFInterpolator(y, d, smoothing=1.0).solver == "direct"
+
+
+def test_auto_falls_back_to_direct_when_cg_stalls(ring, monkeypatch):
+    y, d, x = ring
+    monkeypatch.setattr(_rbfinterp, "_AUTO_DIRECT_MAX_N", 100)
+    kw = {"kernel": "gaussian", "epsilon": 7.0, "degree": -1, "smoothing": 1e-6}
+    f = RBFInterpolator(y, d, maxiter=2, **kw)
+    assert f.solver == "direct" and f.n_iterations == 0
+    assert_allclose(f(x), RBFInterpolator(y, d, solver="direct", **kw)(x), rtol=0, atol=0)
+    with pytest.raises(ConvergenceError, match="did not converge"):
+        RBFInterpolator(y, d, maxiter=2, solver="iterative", **kw)
 
 
 def test_iterative_interpolation_no_smoothing():

@@ -139,8 +139,10 @@ class RBFInterpolator:
         ``'iterative'`` never stores the kernel matrix: preconditioned conjugate
         gradients on ``(K + S) a = d`` (projected onto the null space of ``P^T`` when
         there is a polynomial tail). ``'auto'`` (default) is ``'direct'`` up to 4096
-        points, or while the dense matrix fits `memory_budget` and the problem is not
-        smoothed; ``'iterative'`` otherwise.
+        points, and beyond that while the dense matrix fits `memory_budget` unless the
+        kernel is positive definite (Nystrom-preconditioned) and every point is smoothed;
+        ``'iterative'`` otherwise. If an automatically chosen iterative solve does not
+        converge and the dense matrix fits, ``'auto'`` falls back to ``'direct'``.
     tol : float, optional
         Relative residual ``|r| / |d|`` at which the iterative solver stops. Default 1e-8.
     maxiter : int, optional
@@ -342,40 +344,49 @@ class RBFInterpolator:
             code = _KERNEL_CODES[kernel]
             m = powers.shape[0]
             iterative_ok = degree >= min_degree
+            dense_fits = 8 * (ny + m) ** 2 <= memory_budget
+            fallback = False
             if solver == "auto":
-                dense_fits = 8 * (ny + m) ** 2 <= memory_budget
+                preconditioned = min_degree < 0 and preconditioner in ("auto", "nystrom")
                 if ny <= _AUTO_DIRECT_MAX_N or not iterative_ok:
                     solver = "direct"
-                elif dense_fits and not np.all(smoothing > 0):
+                elif dense_fits and not (preconditioned and np.all(smoothing > 0)):
                     solver = "direct"
                 else:
                     solver = "iterative"
+                    fallback = dense_fits
             if keep is not None:
                 # repeated points with equal values and no smoothing: solve on one copy
                 # (the interpolant is the same; the dense system would be singular)
                 yeps_s, yhat_s, d_s, s_s = yeps[keep], yhat[keep], d[keep], smoothing[keep]
             else:
                 yeps_s, yhat_s, d_s, s_s = yeps, yhat, d, smoothing
+            if solver == "iterative":
+                try:
+                    coeffs, info = _solvers.solve_iterative(
+                        yeps_s,
+                        yhat_s,
+                        d_s,
+                        s_s,
+                        code,
+                        powers,
+                        positive_definite=min_degree < 0,
+                        tol=float(tol),
+                        maxiter=int(maxiter),
+                        preconditioner=preconditioner,
+                        preconditioner_rank=preconditioner_rank,
+                        progress=progress,
+                    )
+                except _solvers.ConvergenceError:
+                    if not fallback:
+                        raise
+                    solver = "direct"  # "auto": the dense matrix fits, so solve it densely
+                else:
+                    self.n_iterations = info["iterations"]
+                    self.residual = info["residual"]
+                    self.preconditioner = info["preconditioner"]
             if solver == "direct":
                 coeffs = _solvers.solve_direct(yeps_s, yhat_s, d_s, s_s, code, powers)
-            else:
-                coeffs, info = _solvers.solve_iterative(
-                    yeps_s,
-                    yhat_s,
-                    d_s,
-                    s_s,
-                    code,
-                    powers,
-                    positive_definite=min_degree < 0,
-                    tol=float(tol),
-                    maxiter=int(maxiter),
-                    preconditioner=preconditioner,
-                    preconditioner_rank=preconditioner_rank,
-                    progress=progress,
-                )
-                self.n_iterations = info["iterations"]
-                self.residual = info["residual"]
-                self.preconditioner = info["preconditioner"]
             if keep is not None:
                 full = np.zeros((ny + m, coeffs.shape[1]))
                 full[:ny][keep] = coeffs[: coeffs.shape[0] - m]
