@@ -15,14 +15,18 @@ from .fd import divergence as divergence
 from .fd import gradient as gradient
 from .fd import hessian as hessian
 from .fd import laplacian as laplacian
+from .grid import RegularGridInterpolator as RegularGridInterpolator
+from .grid import interpn as interpn
 
 __all__ = [
+    "RegularGridInterpolator",
     "__version__",
     "curl",
     "derivative",
     "divergence",
     "gradient",
     "hessian",
+    "interpn",
     "laplacian",
     "numdiff",
 ]
