@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from math import comb
+from types import GenericAlias
 
 import numpy as np
 from numpy.linalg import LinAlgError
@@ -209,6 +210,9 @@ class RBFInterpolator:
     >>> bool(np.allclose(grad, [[3 * np.cos(1.5), 1.0]], atol=0.05))
     True
     """
+
+    # generic type compatibility with scipy-stubs, as scipy's class
+    __class_getitem__ = classmethod(GenericAlias)
 
     def __init__(
         self,
