@@ -1,7 +1,7 @@
 """Benchmark gradkit.rbf.RBFInterpolator against scipy.interpolate.RBFInterpolator.
 
 Run:  PYTHONPATH=src python benchmarks/bench_rbf.py [section ...]
-Sections: keops10k (default), memory, local, big, big-none (all: every section).
+Sections: keops10k (default), memory, local, big, big-none, keops (all: all but keops).
 
 - keops10k: the KeOps tutorial's 2-D problem (ring + noise, Gaussian sigma = 0.1 i.e.
   epsilon = 1/(sigma sqrt 2), ridge alpha = 1 = scipy's ``smoothing=1`` with ``degree=-1``)
@@ -190,6 +190,29 @@ def bench_big_none():
     return res
 
 
+def bench_keops(reps=2):
+    """pykeops' CPU solve of the same N = 10,000 problem (optional; skipped if missing)."""
+    try:
+        from pykeops.numpy import LazyTensor
+    except ImportError:
+        return {"skipped": "pykeops not importable"}
+    y, d, _ = ring_problem(10_000)
+    b = d[:, None].copy()
+
+    def kernel(a, c):
+        a_i = LazyTensor(a[:, None, :])
+        c_j = LazyTensor(c[None, :, :])
+        return (-((a_i - c_j) ** 2).sum(-1) / (2 * SIGMA**2)).exp()
+
+    kernel(y[:200], y[:200]).solve(b[:200], alpha=1.0)  # compile
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        kernel(y, y).solve(b, alpha=1.0)
+        times.append(time.perf_counter() - t0)
+    return {"keops_solve_s": statistics.median(times)}
+
+
 def main(argv):
     sections = argv or ["keops10k"]
     if sections == ["all"]:
@@ -208,6 +231,8 @@ def main(argv):
             results[sec] = bench_memory(100_000)
         elif sec == "big-none":
             results[sec] = bench_big_none()
+        elif sec == "keops":
+            results[sec] = bench_keops()
         print(json.dumps({sec: results[sec]}, default=float), flush=True)
     return results
 
