@@ -120,6 +120,11 @@ def test_solver_options(data):
         RBFInterpolator(y, d, tol=2)
     with pytest.raises(ValueError, match="`maxiter` must be a positive integer; got 0"):
         RBFInterpolator(y, d, maxiter=0)
+    with pytest.raises(ValueError, match="`preconditioner_rank` must be an integer >= 1; got 0"):
+        RBFInterpolator(y, d, preconditioner_rank=0)
+    with pytest.raises(TypeError, match="`memory_budget` must be an integer; got 1.5"):
+        RBFInterpolator(y, d, memory_budget=1.5)
+    RBFInterpolator(y, d, tol=np.float32(1e-6))
 
 
 def test_neighbors_zero(data):

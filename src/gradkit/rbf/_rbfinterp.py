@@ -13,7 +13,7 @@ from types import GenericAlias
 import numpy as np
 from numpy.linalg import LinAlgError
 
-from .._validation import check_choice, short_repr
+from .._validation import check_choice, check_int, short_repr
 
 __all__ = ["RBFInterpolator"]
 
@@ -318,12 +318,17 @@ class RBFInterpolator:
         if preconditioner is None:
             preconditioner = "none"
         check_choice(preconditioner, "preconditioner", _PRECONDITIONERS)
-        if not (isinstance(tol, (int, float)) and 0 < tol < 1):
+        if isinstance(tol, bool) or not (
+            isinstance(tol, (int, float, np.integer, np.floating)) and 0 < tol < 1
+        ):
             raise ValueError(f"`tol` must be a number between 0 and 1; got {short_repr(tol)}.")
         if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 1:
             raise ValueError(f"`maxiter` must be a positive integer; got {short_repr(maxiter)}.")
+        if preconditioner_rank is not None:
+            preconditioner_rank = check_int(preconditioner_rank, "preconditioner_rank", minimum=1)
         if memory_budget is None:
             memory_budget = _DEFAULT_MEMORY_BUDGET
+        memory_budget = check_int(memory_budget, "memory_budget", minimum=0)
         keep = self._check_duplicates(y, d, smoothing)
 
         self.y = y
