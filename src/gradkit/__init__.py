@@ -17,8 +17,10 @@ from .fd import hessian as hessian
 from .fd import laplacian as laplacian
 from .grid import RegularGridInterpolator as RegularGridInterpolator
 from .grid import interpn as interpn
+from .rbf import RBFInterpolator as RBFInterpolator
 
 __all__ = [
+    "RBFInterpolator",
     "RegularGridInterpolator",
     "__version__",
     "curl",
