@@ -98,10 +98,14 @@ def main(argv=None) -> None:
         "findiff": lambda: [d(f) for d in diffs],
         "gradkit": lambda: gradkit.gradient(f, h, accuracy=4),
     }, repeats)
-    dev = max(float(np.abs(a - d(f)).max()) for a, d in zip(gradkit.gradient(f, h, accuracy=4),
-                                                             diffs))
+    # Both are order 4 everywhere; they differ only in the stencils one point in from each
+    # end (findiff: forward stencil starting there; gradkit: the same width flush with the
+    # end), so compare the values away from those rows.
+    inner = (slice(2, -2),) * 3
+    dev = max(float(np.abs(a[inner] - d(f)[inner]).max() / np.abs(a[inner]).max())
+              for a, d in zip(gradkit.gradient(f, h, accuracy=4), diffs))
     rows.append(("accuracy 4", "findiff acc=4", t["findiff"], t["gradkit"], ">= 8x",
-                 f"max |gradkit - findiff| = {dev:.1e}"))
+                 f"max rel. difference away from the ends: {dev:.1e}"))
 
     # 4. preallocated outputs against the copy-bandwidth floor
     outs = [np.empty_like(f) for _ in range(3)]
