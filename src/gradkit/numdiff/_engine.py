@@ -87,7 +87,7 @@ def one_sided_accuracy(d: int, accuracy: int) -> int:
 
 
 # Above this many coordinates per batch the numba kernel builds the stencil points.
-KERNEL_THRESHOLD = 200_000
+KERNEL_THRESHOLD = 20_000
 
 
 def _points(x, directions, dcol, blocks, unit):
@@ -146,6 +146,17 @@ class _Group:
         self.offs = np.ascontiguousarray(st.offsets)
         self.last2 = np.ascontiguousarray(st.offsets[-2:])
         self.abs_w = np.abs(st.weights)
+        # First-window indicator as one weight vector: I_0 - O_0 (lower-order minus outer
+        # estimate), or D_0 - L_0 when the stencil has no outer sub-window.
+        self.dfirst_trusted = FIRST_WINDOW_STOP and st.outer_weights is not None
+        self.dfirst_w, self.dfirst_c = None, 0.0
+        if st.low_weights is not None:
+            if self.dfirst_trusted:
+                self.dfirst_w = np.ascontiguousarray(st.low_weights - st.outer_weights)
+                self.dfirst_c = st.low_center - st.outer_center
+            else:
+                self.dfirst_w = np.ascontiguousarray(st.weights - st.low_weights)
+                self.dfirst_c = st.center - st.low_center
         self.gidx, self.prow, self.krow, self.h, self.f0 = gidx, prow, krow, h, f0
         self.F = np.empty((R, m, self.W))
         self.prev = np.full((R, m), np.nan)
@@ -314,27 +325,29 @@ def _update(g, pb, value, error, status, success):
     R, m, W = g.F.shape
     F2 = g.F.reshape(R * m, W)
     hd = (g.h**pb.d)[:, None]
+    first = g.it == 0
+    # (a matrix-vector product: constant windows give exactly 0, see test_regressions)
     est = ((F2 @ st.weights).reshape(R, m) + st.center * g.f0) / hd
     # Rounding error of the formula; f itself carries a few ulps: count it twice.
     # (plus the absolute floor of float64: values that underflow lose up to 2**-1074)
-    rnd = ((16.0 * pb.eps) * ((np.abs(F2) @ g.abs_w).reshape(R, m)
-                              + abs(st.center) * np.abs(g.f0))
-           + 16.0 * _TINY * st.abs_weight_sum) / hd
     # x + t v is rounded, which perturbs each offset by up to eps |x| / 2: the error this
     # causes is eps |x| / 2 * sum_j |w_j| |f_j - f(x)| / (|u_j| h) / h**d (slope * shift).
+    rnd = (16.0 * pb.eps) * (np.abs(F2) @ g.abs_w).reshape(R, m)
+    if st.center:
+        rnd += (16.0 * pb.eps * abs(st.center)) * np.abs(g.f0)
+    rnd += 16.0 * _TINY * st.abs_weight_sum
+    rnd /= hd
     if g.xs.any():
-        slope = (np.abs(g.F - g.f0[:, :, None]).reshape(R * m, W) @ g.w_over_u).reshape(R, m)
+        dev = F2 - g.f0.reshape(R * m, 1)
+        np.abs(dev, out=dev)
+        slope = (dev @ g.w_over_u).reshape(R, m)
         rnd += (0.5 * pb.eps) * g.xs[:, None] * slope / (hd * g.h[:, None])
     ok = np.isfinite(rnd).all(axis=1)  # every weight is non-zero: catches NaN/inf in F
-    first = g.it == 0
-    trusted_first = FIRST_WINDOW_STOP and st.outer_weights is not None
-    if st.low_weights is not None and first.any():
-        low = ((F2 @ st.low_weights).reshape(R, m) + st.low_center * g.f0) / hd
-        if trusted_first:
-            outer = ((F2 @ st.outer_weights).reshape(R, m) + st.outer_center * g.f0) / hd
-            d_first = np.abs(low - outer)
-        else:
-            d_first = np.abs(est - low)
+    trusted_first = g.dfirst_trusted
+    if g.dfirst_w is not None and first.any():
+        # |I_0 - O_0| (or |D_0 - L_0| without the outer/inner pair), as one product with
+        # the difference of the two weight vectors
+        d_first = np.abs((F2 @ g.dfirst_w).reshape(R, m) + g.dfirst_c * g.f0) / hd
     else:
         d_first = np.inf
     trunc = np.where(first[:, None], d_first, np.abs(est - g.prev))
@@ -413,15 +426,24 @@ def _finish(g, stopping, code, value, error, status, success):
     status[idx] = c
     success[idx] = ok
     if ok.any():
-        F = g.F[sel][ok]
-        f0 = g.f0[sel][ok]
-        h = g.h[sel][ok]
-        R, m, _ = F.shape
+        # rows of the group that passed (a slice when all of them did: no copies)
+        if ok.all():
+            rows = sel
+            idx_ok, val_ok, err_ok = idx, val, err
+        else:
+            rows = np.flatnonzero(stopping)[ok] if not isinstance(sel, slice) else (
+                np.flatnonzero(ok))
+            idx_ok, val_ok, err_ok = idx[ok], val[ok], err[ok]
+        f0 = g.f0[rows]
+        h = g.h[rows]
+        q = g.chk_idx.size
+        Fq = g.F[rows, :, g.W - q:]  # the innermost q offsets (chk_idx)
+        R, m = f0.shape
         d = g.st.d
-        d_in = ((F[:, :, g.chk_idx].reshape(R * m, -1) @ g.chk_w).reshape(R, m)
+        d_in = ((Fq.reshape(R * m, q) @ g.chk_w).reshape(R, m)
                 + g.chk_c * f0) / (h**d)[:, None]
-        g.pending.append((idx[ok], g.prow[sel][ok], g.krow[sel][ok], h * CHECK_RATIO,
-                          f0, val[ok], err[ok], d_in, g.xs[sel][ok], g.used[sel][ok]))
+        g.pending.append((idx_ok, g.prow[rows], g.krow[rows], h * CHECK_RATIO,
+                          f0, val_ok, err_ok, d_in, g.xs[rows], g.used[rows]))
 
 
 def _check(groups, pb, x, dirs, dcol, unit, value, error, status, success):
