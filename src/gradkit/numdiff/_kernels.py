@@ -11,20 +11,25 @@ def fill_points(x, directions, prow, krow, h, offs, out, start):  # pragma: no c
     """``out[start + r*c + a, j] = x[prow[r], j] + h[r] * offs[a] * directions[krow[r], j]``.
 
     ``out`` is Fortran-ordered ``(N, n)``; the loop runs column by column so that writes
-    are contiguous, parallel over stencil rows.
+    are contiguous; a zero direction component is a plain copy of ``x``.
     """
     R = prow.shape[0]
     c = offs.shape[0]
     n = x.shape[1]
     for j in range(n):
+        col = out[start : start + R * c, j]  # a contiguous view (no allocation)
         for r in range(R):
-            p = prow[r]
+            base = x[prow[r], j]
             v = directions[krow[r], j]
-            base = x[p, j]
-            hr = h[r] * v
-            i0 = start + r * c
-            for a in range(c):
-                out[i0 + a, j] = base + hr * offs[a]
+            i0 = r * c
+            if v == 0.0:
+                # most entries of a unit direction: a plain copy, which vectorises
+                for a in range(c):
+                    col[i0 + a] = base
+            else:
+                hr = h[r] * v
+                for a in range(c):
+                    col[i0 + a] = base + hr * offs[a]
 
 
 def warm_up():
