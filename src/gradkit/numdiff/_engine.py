@@ -36,6 +36,7 @@ one for the checks).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -131,6 +132,22 @@ def _points(x, directions, dcol, blocks, unit):
     return out
 
 
+def _check_weights(st, q):
+    """Centre weight and weights of the lowest-order formula on the innermost q offsets."""
+    return _check_weights_cached(st.offsets.tobytes(), st.d, st.side, q)
+
+
+@lru_cache(maxsize=64)
+def _check_weights_cached(offsets, d, side, q):
+    offs = np.frombuffer(offsets)
+    w = _solve_weights(np.concatenate(([0.0], offs[offs.size - q:])), d)
+    c, w = float(w[0]), w[1:]
+    if side == 0 and d % 2 and q % 2 == 0:
+        c = 0.0  # symmetric pairs: the centre weight is exactly zero
+    w.setflags(write=False)  # shared through the cache: read-only
+    return c, w
+
+
 class _Group:
     """Still-running entries that share one stencil, stored compactly (rows = entries)."""
 
@@ -173,10 +190,7 @@ class _Group:
         q = {1: 1, 2: 2}.get(d, 4) if st.side == 0 else d
         self.chk_idx = np.arange(self.W - q, self.W)
         self.chk_offs = np.ascontiguousarray(st.offsets[self.chk_idx])
-        w = _solve_weights(np.concatenate(([0.0], self.chk_offs)), d)
-        self.chk_c, self.chk_w = float(w[0]), w[1:]
-        if st.side == 0 and d % 2 and q % 2 == 0:
-            self.chk_c = 0.0  # symmetric pairs: the centre weight is exactly zero
+        self.chk_c, self.chk_w = _check_weights(st, q)
         self.pending = []  # finished entries awaiting the off-lattice check
         self.prov = np.zeros(R, dtype=bool)  # value/error come from the first window only
         self.it = np.zeros(R, dtype=np.int64)  # iterations since the last (re)start
@@ -190,8 +204,14 @@ class _Group:
         return self.gidx.size
 
     def take(self, keep):
+        if isinstance(keep, slice):
+            for name in self._ARRAYS:
+                setattr(self, name, getattr(self, name)[keep])
+            return
+        # one integer index for all arrays (a boolean mask would be re-scanned per array)
+        rows = np.flatnonzero(keep) if keep.dtype == bool else keep
         for name in self._ARRAYS:
-            setattr(self, name, getattr(self, name)[keep])
+            setattr(self, name, getattr(self, name).take(rows, axis=0))
 
     def blocks(self):
         """(block tuple, selector, count) for the points this group needs now."""
