@@ -231,8 +231,11 @@ class _Group:
         if c == self.W:
             self.F[sel] = vals
         elif isinstance(sel, slice):
-            self.F[:, :, :-2] = self.F[:, :, 2:]
-            self.F[:, :, -2:] = vals
+            # a new array: an in-place shift of overlapping memory goes through a temporary
+            F = np.empty_like(self.F)
+            F[:, :, :-2] = self.F[:, :, 2:]
+            F[:, :, -2:] = vals
+            self.F = F
         else:
             Fs = self.F[sel]
             Fs[:, :, :-2] = Fs[:, :, 2:]
