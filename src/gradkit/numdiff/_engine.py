@@ -88,7 +88,7 @@ def one_sided_accuracy(d: int, accuracy: int) -> int:
 
 
 # Above this many coordinates per batch the numba kernel builds the stencil points.
-KERNEL_THRESHOLD = 20_000
+KERNEL_THRESHOLD = 50_000
 
 
 def _points(x, directions, dcol, blocks, unit):
@@ -412,8 +412,11 @@ def _update(g, pb, value, error, status, success):
         _finish(g, stopping, code, value, error, status, success)
     # Restart entries whose first window hit a non-finite value with a smaller step;
     # every other running entry halves its step and slides its window.
-    g.h = np.where(restart, g.h / 8.0, g.h / 2.0)
-    g.restarts += restart
+    if restart.any():
+        g.h = np.where(restart, g.h / 8.0, g.h / 2.0)
+        g.restarts += restart
+    else:
+        g.h = g.h / 2.0
     g.fresh = restart
     if stopping.all():
         g.take(slice(0, 0))
