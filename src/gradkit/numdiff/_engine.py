@@ -192,6 +192,9 @@ class _Group:
         self.chk_offs = np.ascontiguousarray(st.offsets[self.chk_idx])
         self.chk_c, self.chk_w = _check_weights(st, q)
         self.pending = []  # finished entries awaiting the off-lattice check
+        # take() has already shifted every window by two (only the last two columns,
+        # filled by the next store(), are stale; nothing reads them before that)
+        self.slid = False
         self.prov = np.zeros(R, dtype=bool)  # value/error come from the first window only
         self.it = np.zeros(R, dtype=np.int64)  # iterations since the last (re)start
         self.restarts = np.zeros(R, dtype=np.int64)
@@ -210,8 +213,16 @@ class _Group:
             return
         # one integer index for all arrays (a boolean mask would be re-scanned per array)
         rows = np.flatnonzero(keep) if keep.dtype == bool else keep
+        slide = not self.fresh.any()
         for name in self._ARRAYS:
-            setattr(self, name, getattr(self, name).take(rows, axis=0))
+            if name == "F" and slide:
+                # every kept window slides by two next: copy the part that stays, once
+                F = np.empty((rows.size,) + self.F.shape[1:])
+                F[:, :, :-2] = self.F[rows, :, 2:]
+                self.F = F
+                self.slid = True
+            else:
+                setattr(self, name, getattr(self, name).take(rows, axis=0))
 
     def blocks(self):
         """(block tuple, selector, count) for the points this group needs now."""
@@ -231,6 +242,10 @@ class _Group:
         if c == self.W:
             self.F[sel] = vals
         elif isinstance(sel, slice):
+            if self.slid:  # take() already moved the windows
+                self.F[:, :, -2:] = vals
+                self.slid = False
+                return
             # a new array: an in-place shift of overlapping memory goes through a temporary
             F = np.empty_like(self.F)
             F[:, :, :-2] = self.F[:, :, 2:]
