@@ -629,7 +629,8 @@ derivative.__doc__ = f"""Derivative of order `n` of a scalar function, elementwi
         Derivative order, 1 to 4.
     {_COMMON_PARAMS}
     vectorized : bool, default True
-        Whether `f` accepts an array of abscissae (one call per iteration for all points).
+        Whether `f` accepts an array of abscissae (one call per iteration for all points;
+        batches above 2**18 values go in a few equal chunks).
 
     Returns
     -------
@@ -676,7 +677,9 @@ _XDOC = """x : (n,) or (..., n) array_like, or tuple of n scalars / arrays
 _VECDOC = """vectorized : bool, default False
         Whether `f` accepts many points at once: ``f(X)`` with ``X`` of shape ``(N, n)``
         returning ``(N,) + value_shape`` (or, for a tuple `x`, ``f(x_0, ...)`` with arrays of
-        shape ``(N,)``). Then every iteration is one call for all points and stencils."""
+        shape ``(N,)``). Then every iteration is one call for all points and stencils
+        (batches of more than 2**18 coordinates, e.g. 26,214 points of 10 variables, are
+        split into a few equal calls so that the temporaries of `f` stay in cache)."""
 
 gradient.__doc__ = f"""Gradient of a scalar function of ``n`` variables.
 
