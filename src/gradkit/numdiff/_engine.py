@@ -40,6 +40,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import _evaluate
 from ._stencils import _solve_weights, stencil
 
 
@@ -135,6 +136,35 @@ def _points(x, directions, dcol, blocks, unit):
 def _check_weights(st, q):
     """Centre weight and weights of the lowest-order formula on the innermost q offsets."""
     return _check_weights_cached(st.offsets.tobytes(), st.d, st.side, q)
+
+
+def _evaluate_blocks(evaluate, x, dirs, dcol, blocks, unit):
+    """``evaluate`` at all stencil points of ``blocks``, in order; ``(N, m)``.
+
+    A batch larger than one call of ``f`` takes (``_evaluate.CHUNK_COORDS``) is built and
+    evaluated piece by piece, split at entry boundaries into nearly equal pieces: each
+    piece's points then reuse the memory of the last instead of a large fresh array.
+    """
+    limit = max(1, _evaluate.CHUNK_COORDS // max(x.shape[1], 1))  # points per call
+    total = sum(b[0].size * b[3].size for b in blocks)
+    if total <= limit:
+        return evaluate(_points(x, dirs, dcol, blocks, unit))
+    k = -(-total // limit)
+    target = -(-total // k)
+    out, cur, cur_n = [], [], 0
+    for prow, krow, h, offs in blocks:
+        c, R, r0 = offs.size, prow.size, 0
+        while r0 < R:
+            take = min(R - r0, max(1, (target - cur_n) // c))
+            cur.append((prow[r0 : r0 + take], krow[r0 : r0 + take], h[r0 : r0 + take], offs))
+            cur_n += take * c
+            r0 += take
+            if cur_n + c > target:
+                out.append(evaluate(_points(x, dirs, dcol, cur, unit)))
+                cur, cur_n = [], 0
+    if cur:
+        out.append(evaluate(_points(x, dirs, dcol, cur, unit)))
+    return np.concatenate(out)
 
 
 @lru_cache(maxsize=64)
@@ -337,8 +367,8 @@ def _run_entries(ctx, ent, h0, itmax):
         if not groups:
             break
         plan = [(g, b) for g in groups for b in g.blocks()]
-        allpts = _points(pb.x, ctx.dirs, ctx.dcol, [b[0] for _, b in plan], ctx.unit)
-        fv = pb.evaluate(allpts)  # (N, m)
+        fv = _evaluate_blocks(pb.evaluate, pb.x, ctx.dirs, ctx.dcol,
+                              [b[0] for _, b in plan], ctx.unit)  # (N, m)
         m = fv.shape[1]
         start = 0
         for g, (blk, sel, c) in plan:
@@ -506,7 +536,7 @@ def _check(groups, pb, x, dirs, dcol, unit, value, error, status, success):
     if not todo:
         return np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)
     blocks = [(p[1], p[2], p[3], g.chk_offs) for g, p in todo]
-    fv = pb.evaluate(_points(x, dirs, dcol, blocks, unit))
+    fv = _evaluate_blocks(pb.evaluate, x, dirs, dcol, blocks, unit)
     m = fv.shape[1]
     start = 0
     for g, (idx, _, _, hc, f0, val, err, d_in, xs, used) in todo:
