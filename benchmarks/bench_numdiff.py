@@ -125,8 +125,9 @@ def section_vectorized(lines, reps, nd_points):
     lines.append(
         "gradkit: `gradient(lambda X: f(X.T), X, vectorized=True)` with X (1000, 10); scipy: "
         "`differentiate.jacobian(f, X.T)` (one vectorised call per iteration; gradkit "
-        "splits a batch of more than 2**18 coordinates into a few equal calls, here 4 per "
-        "iteration, which keeps f's temporaries in cache); "
+        "builds and evaluates a batch of more than 2**18 coordinates in a few nearly equal "
+        "pieces, here 4 calls for the first iteration, which keeps the points and f's "
+        "temporaries in cache); "
         f"numdifftools: `Gradient(f)` called per point (timed on {nd_points} points, scaled "
         "to 1,000). Median of interleaved runs.\n"
     )
