@@ -32,6 +32,7 @@ from numba import prange
 MODE_EXTRAPOLATE = 0
 MODE_CLAMP = 1
 MODE_PERIODIC = 2
+_BLK = 64  # points per locate/gather block in the two-pass kernels
 
 
 @nb.njit(cache=True, inline="always")
@@ -487,85 +488,226 @@ def linear_eval(
             _contract(p, B, rad, cbase, vstr, vals, order, acc, cnt, fac, d, out_v, out_g, out_h)
 
 
+@nb.njit(cache=True, inline="always")
+def _locate_fast(gflat, off, n, uni, x0, invh, x):
+    """Same cell as `_locate`; on uniform axes the first guess is checked against its
+    two neighbouring grid points once, and the correction loops only run when the guess
+    is off (never, to rounding, on an equispaced axis).  Keeping the common path free of
+    loops lets the compiler keep several points' memory loads in flight."""
+    if uni:
+        f = (x - x0) * invh
+        i = 0
+        if f >= n - 2:
+            i = n - 2
+        elif f > 0.0:
+            i = int(f)
+        if i < n - 2 and x >= gflat[off + i + 1]:
+            i += 1
+            while i < n - 2 and x >= gflat[off + i + 1]:
+                i += 1
+        elif i > 0 and x < gflat[off + i]:
+            i -= 1
+            while i > 0 and x < gflat[off + i]:
+                i -= 1
+        return i
+    lo = 0
+    hi = n - 2
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if gflat[off + mid] <= x:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+@nb.njit(cache=True, inline="always")
+def _cell1(x, gflat, half, off, n, uni, x0, invh, ml, mh):
+    """Mapped coordinate -> (cell, local t in [0, 1], 1 / cell width, d(mapped)/dx)."""
+    x, f = _map_coord(x, gflat[off], gflat[off + n - 1], ml, mh)
+    i = _locate_fast(gflat, off, n, uni, x0, invh, x)
+    h = gflat[half + off + i]
+    t = (x - gflat[off + i]) * h
+    return i, t, h, f
+
+
 @nb.njit(cache=True, parallel=True)
 def linear_eval_3d(
     xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, nchunks
 ):
-    """Trilinear value (+ gradient); every axis has at least 2 points."""
+    """Trilinear value (+ gradient); every axis has at least 2 points.
+
+    Values and outputs are addressed through flat views, with one loop over points per
+    (order, nv == 1) case, so the hot loops carry no inner component loop and no
+    per-point branch on ``order`` (``nchunks`` is unused: numba's prange splits the
+    points evenly over the threads).
+    """
     m = xi.shape[0]
     nv = vals.shape[1]
-    chunk = (m + nchunks - 1) // nchunks
     n0 = gn[0]
     n1 = gn[1]
     n2 = gn[2]
     o0 = goff[0]
     o1 = goff[1]
     o2 = goff[2]
-    s0 = vstr[0]
-    s1 = vstr[1]
-    s2 = vstr[2]
-    for ch in prange(nchunks):
-        start = ch * chunk
-        stop = min(m, start + chunk)
-        for p in range(start, stop):
-            xa = xi[p, 0]
-            ya = xi[p, 1]
-            za = xi[p, 2]
-            if xa != xa or ya != ya or za != za:
-                for c in range(nv):
-                    out_v[p, c] = np.nan
-                    if order >= 1:
-                        out_g[p, c, 0] = np.nan
-                        out_g[p, c, 1] = np.nan
-                        out_g[p, c, 2] = np.nan
-                continue
-            x, fx = _map_coord(xa, gflat[o0], gflat[o0 + n0 - 1], mlo[0], mhi[0])
-            y, fy = _map_coord(ya, gflat[o1], gflat[o1 + n1 - 1], mlo[1], mhi[1])
-            z, fz = _map_coord(za, gflat[o2], gflat[o2 + n2 - 1], mlo[2], mhi[2])
-            i = _locate(gflat, o0, n0, guni[0], gx0[0], ginvh[0], x)
-            j = _locate(gflat, o1, n1, guni[1], gx0[1], ginvh[1], y)
-            k = _locate(gflat, o2, n2, guni[2], gx0[2], ginvh[2], z)
-            gx = gflat[o0 + i]
-            half = gflat.shape[0] >> 1
-            hx = gflat[half + o0 + i]
-            tx = (x - gx) * hx
-            gy = gflat[o1 + j]
-            hy = gflat[half + o1 + j]
-            ty = (y - gy) * hy
-            gz = gflat[o2 + k]
-            hz = gflat[half + o2 + k]
-            tz = (z - gz) * hz
-            b = i * s0 + j * s1 + k * s2
-            ux = 1.0 - tx
-            uy = 1.0 - ty
-            uz = 1.0 - tz
+    u0 = guni[0]
+    u1 = guni[1]
+    u2 = guni[2]
+    x00 = gx0[0]
+    x01 = gx0[1]
+    x02 = gx0[2]
+    ih0 = ginvh[0]
+    ih1 = ginvh[1]
+    ih2 = ginvh[2]
+    ml0 = mlo[0]
+    ml1 = mlo[1]
+    ml2 = mlo[2]
+    mh0 = mhi[0]
+    mh1 = mhi[1]
+    mh2 = mhi[2]
+    half = gflat.shape[0] >> 1
+    s0 = vstr[0] * nv
+    s1 = vstr[1] * nv
+    s2 = vstr[2] * nv
+    vf = vals.reshape(vals.size)
+    ov = out_v.reshape(out_v.size)
+    og = out_g.reshape(out_g.size)
+    if nv == 1:
+        # two passes per block of points: locate (branchy, long) then gather and
+        # blend (short, loads only); the short second loop lets the CPU keep the
+        # corner loads of many points in flight instead of one point's
+        chunk = (m + nchunks - 1) // nchunks
+        for ch in prange(nchunks):
+            bb = np.empty(_BLK, np.int64)
+            tt = np.empty((3, _BLK))
+            hh = np.empty((3, _BLK))
+            start = ch * chunk
+            stop = min(m, start + chunk)
+            for p0 in range(start, stop, _BLK):
+                nb_ = min(_BLK, stop - p0)
+                for r in range(nb_):
+                    p = p0 + r
+                    xa = xi[p, 0]
+                    ya = xi[p, 1]
+                    za = xi[p, 2]
+                    if xa != xa or ya != ya or za != za:
+                        bb[r] = -1
+                        continue
+                    i, tx, hx, fx = _cell1(xa, gflat, half, o0, n0, u0, x00, ih0, ml0, mh0)
+                    j, ty, hy, fy = _cell1(ya, gflat, half, o1, n1, u1, x01, ih1, ml1, mh1)
+                    k, tz, hz, fz = _cell1(za, gflat, half, o2, n2, u2, x02, ih2, ml2, mh2)
+                    bb[r] = i * s0 + j * s1 + k * s2
+                    tt[0, r] = tx
+                    tt[1, r] = ty
+                    tt[2, r] = tz
+                    hh[0, r] = hx * fx
+                    hh[1, r] = hy * fy
+                    hh[2, r] = hz * fz
+                if order == 0:
+                    for r in range(nb_):
+                        b = bb[r]
+                        if b < 0:
+                            ov[p0 + r] = np.nan
+                            continue
+                        tx = tt[0, r]
+                        ty = tt[1, r]
+                        tz = tt[2, r]
+                        uz = 1.0 - tz
+                        uy = 1.0 - ty
+                        a00 = vf[b] * uz + vf[b + s2] * tz
+                        a01 = vf[b + s1] * uz + vf[b + s1 + s2] * tz
+                        a10 = vf[b + s0] * uz + vf[b + s0 + s2] * tz
+                        a11 = vf[b + s0 + s1] * uz + vf[b + s0 + s1 + s2] * tz
+                        b0 = a00 * uy + a01 * ty
+                        b1 = a10 * uy + a11 * ty
+                        ov[p0 + r] = b0 * (1.0 - tx) + b1 * tx
+                else:
+                    for r in range(nb_):
+                        b = bb[r]
+                        q = 3 * (p0 + r)
+                        if b < 0:
+                            ov[p0 + r] = np.nan
+                            og[q] = np.nan
+                            og[q + 1] = np.nan
+                            og[q + 2] = np.nan
+                            continue
+                        tx = tt[0, r]
+                        ty = tt[1, r]
+                        tz = tt[2, r]
+                        ux = 1.0 - tx
+                        uy = 1.0 - ty
+                        uz = 1.0 - tz
+                        v000 = vf[b]
+                        v001 = vf[b + s2]
+                        v010 = vf[b + s1]
+                        v011 = vf[b + s1 + s2]
+                        v100 = vf[b + s0]
+                        v101 = vf[b + s0 + s2]
+                        v110 = vf[b + s0 + s1]
+                        v111 = vf[b + s0 + s1 + s2]
+                        a00 = v000 * uz + v001 * tz
+                        a01 = v010 * uz + v011 * tz
+                        a10 = v100 * uz + v101 * tz
+                        a11 = v110 * uz + v111 * tz
+                        b0 = a00 * uy + a01 * ty
+                        b1 = a10 * uy + a11 * ty
+                        ov[p0 + r] = b0 * ux + b1 * tx
+                        og[q] = (b1 - b0) * hh[0, r]
+                        og[q + 1] = ((a01 - a00) * ux + (a11 - a10) * tx) * hh[1, r]
+                        d00 = v001 - v000
+                        d01 = v011 - v010
+                        d10 = v101 - v100
+                        d11 = v111 - v110
+                        og[q + 2] = (
+                            ((d00 * uy + d01 * ty) * ux + (d10 * uy + d11 * ty) * tx) * hh[2, r]
+                        )
+        return
+    for p in prange(m):
+        xa = xi[p, 0]
+        ya = xi[p, 1]
+        za = xi[p, 2]
+        if xa != xa or ya != ya or za != za:
             for c in range(nv):
-                v000 = vals[b, c]
-                v001 = vals[b + s2, c]
-                v010 = vals[b + s1, c]
-                v011 = vals[b + s1 + s2, c]
-                v100 = vals[b + s0, c]
-                v101 = vals[b + s0 + s2, c]
-                v110 = vals[b + s0 + s1, c]
-                v111 = vals[b + s0 + s1 + s2, c]
-                # along z
-                a00 = v000 * uz + v001 * tz
-                a01 = v010 * uz + v011 * tz
-                a10 = v100 * uz + v101 * tz
-                a11 = v110 * uz + v111 * tz
-                b0 = a00 * uy + a01 * ty
-                b1 = a10 * uy + a11 * ty
-                out_v[p, c] = b0 * ux + b1 * tx
+                out_v[p, c] = np.nan
                 if order >= 1:
-                    out_g[p, c, 0] = (b1 - b0) * hx * fx
-                    out_g[p, c, 1] = ((a01 - a00) * ux + (a11 - a10) * tx) * hy * fy
-                    d00 = v001 - v000
-                    d01 = v011 - v010
-                    d10 = v101 - v100
-                    d11 = v111 - v110
-                    out_g[p, c, 2] = (
-                        ((d00 * uy + d01 * ty) * ux + (d10 * uy + d11 * ty) * tx) * hz * fz
-                    )
+                    out_g[p, c, 0] = np.nan
+                    out_g[p, c, 1] = np.nan
+                    out_g[p, c, 2] = np.nan
+            continue
+        i, tx, hx, fx = _cell1(xa, gflat, half, o0, n0, u0, x00, ih0, ml0, mh0)
+        j, ty, hy, fy = _cell1(ya, gflat, half, o1, n1, u1, x01, ih1, ml1, mh1)
+        k, tz, hz, fz = _cell1(za, gflat, half, o2, n2, u2, x02, ih2, ml2, mh2)
+        b = i * s0 + j * s1 + k * s2
+        ux = 1.0 - tx
+        uy = 1.0 - ty
+        uz = 1.0 - tz
+        for c in range(nv):
+            bc = b + c
+            v000 = vf[bc]
+            v001 = vf[bc + s2]
+            v010 = vf[bc + s1]
+            v011 = vf[bc + s1 + s2]
+            v100 = vf[bc + s0]
+            v101 = vf[bc + s0 + s2]
+            v110 = vf[bc + s0 + s1]
+            v111 = vf[bc + s0 + s1 + s2]
+            a00 = v000 * uz + v001 * tz
+            a01 = v010 * uz + v011 * tz
+            a10 = v100 * uz + v101 * tz
+            a11 = v110 * uz + v111 * tz
+            b0 = a00 * uy + a01 * ty
+            b1 = a10 * uy + a11 * ty
+            out_v[p, c] = b0 * ux + b1 * tx
+            if order >= 1:
+                out_g[p, c, 0] = (b1 - b0) * hx * fx
+                out_g[p, c, 1] = ((a01 - a00) * ux + (a11 - a10) * tx) * hy * fy
+                d00 = v001 - v000
+                d01 = v011 - v010
+                d10 = v101 - v100
+                d11 = v111 - v110
+                out_g[p, c, 2] = (
+                    ((d00 * uy + d01 * ty) * ux + (d10 * uy + d11 * ty) * tx) * hz * fz
+                )
 
 
 @nb.njit(cache=True, parallel=True)
@@ -586,7 +728,11 @@ def linear_eval_2d(
     out_g,
     nchunks,
 ):
-    """Bilinear value (+ gradient); both axes have at least 2 points."""
+    """Bilinear value (+ gradient); both axes have at least 2 points.
+
+    Single-component data take a two-pass path per block of points (locate, then
+    gather and blend), as in `linear_eval_3d`.
+    """
     m = xi.shape[0]
     nv = vals.shape[1]
     chunk = (m + nchunks - 1) // nchunks
@@ -596,6 +742,78 @@ def linear_eval_2d(
     o1 = goff[1]
     s0 = vstr[0]
     s1 = vstr[1]
+    if nv == 1:
+        half = gflat.shape[0] >> 1
+        u0 = guni[0]
+        u1 = guni[1]
+        x00 = gx0[0]
+        x01 = gx0[1]
+        ih0 = ginvh[0]
+        ih1 = ginvh[1]
+        ml0 = mlo[0]
+        ml1 = mlo[1]
+        mh0 = mhi[0]
+        mh1 = mhi[1]
+        vf = vals.reshape(vals.size)
+        ov = out_v.reshape(out_v.size)
+        og = out_g.reshape(out_g.size)
+        for ch in prange(nchunks):
+            bb = np.empty(_BLK, np.int64)
+            tt = np.empty((2, _BLK))
+            hh = np.empty((2, _BLK))
+            start = ch * chunk
+            stop = min(m, start + chunk)
+            for p0 in range(start, stop, _BLK):
+                nb_ = min(_BLK, stop - p0)
+                for r in range(nb_):
+                    p = p0 + r
+                    xa = xi[p, 0]
+                    ya = xi[p, 1]
+                    if xa != xa or ya != ya:
+                        bb[r] = -1
+                        continue
+                    i, tx, hx, fx = _cell1(xa, gflat, half, o0, n0, u0, x00, ih0, ml0, mh0)
+                    j, ty, hy, fy = _cell1(ya, gflat, half, o1, n1, u1, x01, ih1, ml1, mh1)
+                    bb[r] = i * s0 + j * s1
+                    tt[0, r] = tx
+                    tt[1, r] = ty
+                    hh[0, r] = hx * fx
+                    hh[1, r] = hy * fy
+                if order == 0:
+                    for r in range(nb_):
+                        b = bb[r]
+                        if b < 0:
+                            ov[p0 + r] = np.nan
+                            continue
+                        tx = tt[0, r]
+                        ty = tt[1, r]
+                        uy = 1.0 - ty
+                        a0 = vf[b] * uy + vf[b + s1] * ty
+                        a1 = vf[b + s0] * uy + vf[b + s0 + s1] * ty
+                        ov[p0 + r] = a0 * (1.0 - tx) + a1 * tx
+                else:
+                    for r in range(nb_):
+                        b = bb[r]
+                        q = 2 * (p0 + r)
+                        if b < 0:
+                            ov[p0 + r] = np.nan
+                            og[q] = np.nan
+                            og[q + 1] = np.nan
+                            continue
+                        tx = tt[0, r]
+                        ty = tt[1, r]
+                        ux = 1.0 - tx
+                        uy = 1.0 - ty
+                        v00 = vf[b]
+                        v01 = vf[b + s1]
+                        v10 = vf[b + s0]
+                        v11 = vf[b + s0 + s1]
+                        a0 = v00 * uy + v01 * ty
+                        a1 = v10 * uy + v11 * ty
+                        ov[p0 + r] = a0 * ux + a1 * tx
+                        og[q] = (a1 - a0) * hh[0, r]
+                        og[q + 1] = ((v01 - v00) * ux + (v11 - v10) * tx) * hh[1, r]
+        return
     for ch in prange(nchunks):
         start = ch * chunk
         stop = min(m, start + chunk)
