@@ -658,9 +658,9 @@ def linear_eval_3d(
                         d01 = v011 - v010
                         d10 = v101 - v100
                         d11 = v111 - v110
-                        og[q + 2] = (
-                            ((d00 * uy + d01 * ty) * ux + (d10 * uy + d11 * ty) * tx) * hh[2, r]
-                        )
+                        og[q + 2] = ((d00 * uy + d01 * ty) * ux + (d10 * uy + d11 * ty) * tx) * hh[
+                            2, r
+                        ]
         return
     for p in prange(m):
         xa = xi[p, 0]
@@ -705,9 +705,7 @@ def linear_eval_3d(
                 d01 = v011 - v010
                 d10 = v101 - v100
                 d11 = v111 - v110
-                out_g[p, c, 2] = (
-                    ((d00 * uy + d01 * ty) * ux + (d10 * uy + d11 * ty) * tx) * hz * fz
-                )
+                out_g[p, c, 2] = ((d00 * uy + d01 * ty) * ux + (d10 * uy + d11 * ty) * tx) * hz * fz
 
 
 @nb.njit(cache=True, parallel=True)
