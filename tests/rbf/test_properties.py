@@ -38,16 +38,20 @@ def test_linear_functions_are_reproduced_with_their_gradient(seed, ndim, kernel)
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), shift=st.floats(-100, 100))
 def test_translation_invariance_of_derivatives(seed, shift):
+    # A well-conditioned system (cond(K) ~ 1e3-1e4), so that the test measures how the
+    # interpolant handles translation and not how rounding of y + shift is amplified by the
+    # system: with epsilon=2 here cond(K) reaches 3e10 and scipy's own values move by 1e-9
+    # under a shift of 1.0.
     rng = np.random.default_rng(seed)
     y = rng.random((40, 2))
     d = np.sin(3 * y[:, 0]) * y[:, 1]
     x = rng.random((5, 2))
-    a = RBFInterpolator(y, d, kernel="gaussian", epsilon=2.0).value_gradient_hessian(x)
-    b = RBFInterpolator(y + shift, d, kernel="gaussian", epsilon=2.0).value_gradient_hessian(
+    a = RBFInterpolator(y, d, kernel="gaussian", epsilon=6.0).value_gradient_hessian(x)
+    b = RBFInterpolator(y + shift, d, kernel="gaussian", epsilon=6.0).value_gradient_hessian(
         x + shift
     )
     for p, q in zip(a, b, strict=True):
-        assert_allclose(p, q, atol=1e-7 * max(1.0, abs(shift)))
+        assert_allclose(p, q, rtol=0, atol=1e-9 * max(1.0, abs(shift)))
 
 
 @settings(max_examples=10, deadline=None)
