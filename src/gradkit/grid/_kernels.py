@@ -1329,6 +1329,38 @@ def spline_eval_3d(
                     out_g[p, c, 2] = gz * fac[2]
 
 
+@nb.njit(cache=True, inline="always")
+def _cubic_basis_vd(t, to, span, x, W, D, a, r):
+    """Cubic B-spline values ``W[a, :, r]`` and first derivatives ``D[a, :, r]`` on knot
+    span ``span`` of any knot vector (de Boor's recursion, unrolled for degree 3)."""
+    l1 = x - t[to + span]
+    l2 = x - t[to + span - 1]
+    l3 = x - t[to + span - 2]
+    r1 = t[to + span + 1] - x
+    r2 = t[to + span + 2] - x
+    r3 = t[to + span + 3] - x
+    tmp = 1.0 / (r1 + l1)
+    a0 = r1 * tmp
+    a1 = l1 * tmp
+    tmp = a0 / (r1 + l2)
+    b0 = r1 * tmp
+    saved = l2 * tmp
+    tmp = a1 / (r2 + l1)
+    b1 = saved + r2 * tmp
+    b2 = l1 * tmp
+    q0 = b0 / (r1 + l3)
+    q1 = b1 / (r2 + l2)
+    q2 = b2 / (r3 + l1)
+    W[a, 0, r] = r1 * q0
+    W[a, 1, r] = l3 * q0 + r2 * q1
+    W[a, 2, r] = l2 * q1 + r3 * q2
+    W[a, 3, r] = l1 * q2
+    D[a, 0, r] = -3.0 * q0
+    D[a, 1, r] = 3.0 * (q0 - q1)
+    D[a, 2, r] = 3.0 * (q1 - q2)
+    D[a, 3, r] = 3.0 * q2
+
+
 @nb.njit(cache=True, parallel=True)
 def cubic_vg_3d(
     xi,
@@ -1349,93 +1381,122 @@ def cubic_vg_3d(
     out_g,
     nchunks,
 ):
-    """Tricubic B-spline value and gradient (fixed trip counts so loops unroll)."""
+    """Tricubic B-spline value and gradient, in two passes per block of points.
+
+    Pass 1 runs axis by axis (loop-invariant axis data): locate the knot span and form the
+    four basis values and derivatives, closed-form on equispaced interior spans, by the
+    unrolled recursion elsewhere.  Pass 2 gathers the 4x4x4 coefficients and contracts
+    (fixed trip counts, so the loops unroll).
+    """
     m = xi.shape[0]
     nv = coef.shape[1]
     chunk = (m + nchunks - 1) // nchunks
     s0 = vstr[0]
     s1 = vstr[1]
     s2 = vstr[2]
+    sixth = 1.0 / 6.0
     for ch in prange(nchunks):
-        B = np.zeros((3, 3, 4))
-        fac = np.empty(3)
-        cbase = np.empty(3, np.int64)
-        ndu = np.empty((4, 4))
-        aa = np.empty((2, 4))
-        left = np.empty(4)
-        right = np.empty(4)
+        W = np.empty((3, 4, _BLK))
+        D = np.empty((3, 4, _BLK))
+        F = np.empty((3, _BLK))
+        bb = np.empty(_BLK, np.int64)
         start = ch * chunk
         stop = min(m, start + chunk)
-        for p in range(start, stop):
-            if _has_nan(xi, p, 3):
+        for p0 in range(start, stop, _BLK):
+            nb_ = min(_BLK, stop - p0)
+            for r in range(nb_):
+                bb[r] = 0
+            for a in range(3):
+                n = gn[a]
+                off = goff[a]
+                uni = guni[a]
+                x0 = gx0[a]
+                ih = ginvh[a]
+                lo = gflat[off]
+                hi = gflat[off + n - 1]
+                ml = mlo[a]
+                mh = mhi[a]
+                to = toff[a]
+                nc = ncoef[a]
+                st = vstr[a]
+                for r in range(nb_):
+                    xa = xi[p0 + r, a]
+                    if xa != xa:
+                        bb[r] = -(1 << 62)  # stays negative: marks a NaN query
+                        xa = lo
+                    x, f = _map_coord(xa, lo, hi, ml, mh)
+                    i = _locate_fast(gflat, off, n, uni, x0, ih, x)
+                    span = i + 2
+                    if span < 3:
+                        span = 3
+                    if span > nc - 1:
+                        span = nc - 1
+                    if uni == 2 and span >= 6 and span <= nc - 4:
+                        # interior span of an equispaced axis: knot spacing = grid spacing
+                        u = (x - tflat[to + span]) * ih
+                        w = 1.0 - u
+                        u2 = u * u
+                        u3 = u2 * u
+                        W[a, 0, r] = w * w * w * sixth
+                        W[a, 1, r] = (0.5 * u3 - u2) + 4.0 * sixth
+                        W[a, 2, r] = (-0.5 * u3 + 0.5 * (u2 + u)) + sixth
+                        W[a, 3, r] = u3 * sixth
+                        D[a, 0, r] = -0.5 * w * w * ih
+                        D[a, 1, r] = (1.5 * u2 - 2.0 * u) * ih
+                        D[a, 2, r] = (-1.5 * u2 + u + 0.5) * ih
+                        D[a, 3, r] = 0.5 * u2 * ih
+                    else:
+                        _cubic_basis_vd(tflat, to, span, x, W, D, a, r)
+                    F[a, r] = f
+                    bb[r] += (span - 3) * st
+            for r in range(nb_):
+                p = p0 + r
+                b00 = bb[r]
+                if b00 < 0:
+                    for c in range(nv):
+                        out_v[p, c] = np.nan
+                        out_g[p, c, 0] = np.nan
+                        out_g[p, c, 1] = np.nan
+                        out_g[p, c, 2] = np.nan
+                    continue
+                bz0 = W[2, 0, r]
+                bz1 = W[2, 1, r]
+                bz2 = W[2, 2, r]
+                bz3 = W[2, 3, r]
+                dz0 = D[2, 0, r]
+                dz1 = D[2, 1, r]
+                dz2 = D[2, 2, r]
+                dz3 = D[2, 3, r]
                 for c in range(nv):
-                    out_v[p, c] = np.nan
-                    for a in range(3):
-                        out_g[p, c, a] = np.nan
-                continue
-            _spline_setup(
-                xi,
-                p,
-                3,
-                gflat,
-                goff,
-                gn,
-                guni,
-                gx0,
-                ginvh,
-                mlo,
-                mhi,
-                tflat,
-                toff,
-                ncoef,
-                3,
-                1,
-                B,
-                fac,
-                cbase,
-                ndu,
-                aa,
-                left,
-                right,
-                vstr,
-            )
-            b00 = cbase[0] + cbase[1] + cbase[2]
-            bz0 = B[2, 0, 0]
-            bz1 = B[2, 0, 1]
-            bz2 = B[2, 0, 2]
-            bz3 = B[2, 0, 3]
-            dz0 = B[2, 1, 0]
-            dz1 = B[2, 1, 1]
-            dz2 = B[2, 1, 2]
-            dz3 = B[2, 1, 3]
-            for c in range(nv):
-                v = 0.0
-                gx = 0.0
-                gy = 0.0
-                gz = 0.0
-                for i in range(4):
-                    a00 = 0.0
-                    a10 = 0.0
-                    a01 = 0.0
-                    for j in range(4):
-                        base = b00 + i * s0 + j * s1
-                        c0 = coef[base, c]
-                        c1 = coef[base + s2, c]
-                        c2 = coef[base + 2 * s2, c]
-                        c3 = coef[base + 3 * s2, c]
-                        z0 = c0 * bz0 + c1 * bz1 + c2 * bz2 + c3 * bz3
-                        z1 = c0 * dz0 + c1 * dz1 + c2 * dz2 + c3 * dz3
-                        a00 += B[1, 0, j] * z0
-                        a10 += B[1, 1, j] * z0
-                        a01 += B[1, 0, j] * z1
-                    v += B[0, 0, i] * a00
-                    gx += B[0, 1, i] * a00
-                    gy += B[0, 0, i] * a10
-                    gz += B[0, 0, i] * a01
-                out_v[p, c] = v
-                out_g[p, c, 0] = gx * fac[0]
-                out_g[p, c, 1] = gy * fac[1]
-                out_g[p, c, 2] = gz * fac[2]
+                    v = 0.0
+                    gx = 0.0
+                    gy = 0.0
+                    gz = 0.0
+                    for i in range(4):
+                        a00 = 0.0
+                        a10 = 0.0
+                        a01 = 0.0
+                        for j in range(4):
+                            base = b00 + i * s0 + j * s1
+                            c0 = coef[base, c]
+                            c1 = coef[base + s2, c]
+                            c2 = coef[base + 2 * s2, c]
+                            c3 = coef[base + 3 * s2, c]
+                            z0 = c0 * bz0 + c1 * bz1 + c2 * bz2 + c3 * bz3
+                            z1 = c0 * dz0 + c1 * dz1 + c2 * dz2 + c3 * dz3
+                            wy = W[1, j, r]
+                            a00 += wy * z0
+                            a10 += D[1, j, r] * z0
+                            a01 += wy * z1
+                        wx = W[0, i, r]
+                        v += wx * a00
+                        gx += D[0, i, r] * a00
+                        gy += wx * a10
+                        gz += wx * a01
+                    out_v[p, c] = v
+                    out_g[p, c, 0] = gx * F[0, r]
+                    out_g[p, c, 1] = gy * F[1, r]
+                    out_g[p, c, 2] = gz * F[2, r]
 
 
 @nb.njit(cache=True, parallel=True)
