@@ -51,8 +51,12 @@ def import_times() -> tuple[float, float]:
         "print(t1 - t0, t3 - t2)"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # warm cache
-    runs = [subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                           text=True).stdout.split() for _ in range(5)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        ).stdout.split()
+        for _ in range(5)
+    ]
     imp = float(np.median([float(r[0]) for r in runs]))
     first = float(np.median([float(r[1]) for r in runs]))
     return imp, first
@@ -74,38 +78,74 @@ def main(argv=None) -> None:
     rows = []
 
     # 1. numpy's defaults, uniform spacing
-    t = interleaved({
-        "numpy": lambda: np.gradient(f, h),
-        "gradkit": lambda: gradkit.gradient(f, h),
-    }, repeats)
+    t = interleaved(
+        {
+            "numpy": lambda: np.gradient(f, h),
+            "gradkit": lambda: gradkit.gradient(f, h),
+        },
+        repeats,
+    )
     same = all(np.array_equal(a, b) for a, b in zip(gradkit.gradient(f, h), np.gradient(f, h)))
-    rows.append(("uniform, numpy defaults", "numpy.gradient", t["numpy"], t["gradkit"],
-                 ">= 3.5x", f"identical: {same}"))
+    rows.append(
+        (
+            "uniform, numpy defaults",
+            "numpy.gradient",
+            t["numpy"],
+            t["gradkit"],
+            ">= 3.5x",
+            f"identical: {same}",
+        )
+    )
 
     # 2. coordinate arrays
-    t = interleaved({
-        "numpy": lambda: np.gradient(f, x, x, x),
-        "gradkit": lambda: gradkit.gradient(f, x, x, x),
-    }, repeats)
-    same = all(np.array_equal(a, b)
-               for a, b in zip(gradkit.gradient(f, x, x, x), np.gradient(f, x, x, x)))
-    rows.append(("coordinate arrays", "numpy.gradient", t["numpy"], t["gradkit"], ">= 6x",
-                 f"identical: {same}"))
+    t = interleaved(
+        {
+            "numpy": lambda: np.gradient(f, x, x, x),
+            "gradkit": lambda: gradkit.gradient(f, x, x, x),
+        },
+        repeats,
+    )
+    same = all(
+        np.array_equal(a, b) for a, b in zip(gradkit.gradient(f, x, x, x), np.gradient(f, x, x, x))
+    )
+    rows.append(
+        (
+            "coordinate arrays",
+            "numpy.gradient",
+            t["numpy"],
+            t["gradkit"],
+            ">= 6x",
+            f"identical: {same}",
+        )
+    )
 
     # 3. accuracy 4 against findiff acc=4
     diffs = [findiff.Diff(a, h, acc=4) for a in range(3)]
-    t = interleaved({
-        "findiff": lambda: [d(f) for d in diffs],
-        "gradkit": lambda: gradkit.gradient(f, h, accuracy=4),
-    }, repeats)
+    t = interleaved(
+        {
+            "findiff": lambda: [d(f) for d in diffs],
+            "gradkit": lambda: gradkit.gradient(f, h, accuracy=4),
+        },
+        repeats,
+    )
     # Both are order 4 everywhere; they differ only in the stencils one point in from each
     # end (findiff: forward stencil starting there; gradkit: the same width flush with the
     # end), so compare the values away from those rows.
     inner = (slice(2, -2),) * 3
-    dev = max(float(np.abs(a[inner] - d(f)[inner]).max() / np.abs(a[inner]).max())
-              for a, d in zip(gradkit.gradient(f, h, accuracy=4), diffs))
-    rows.append(("accuracy 4", "findiff acc=4", t["findiff"], t["gradkit"], ">= 8x",
-                 f"max rel. difference away from the ends: {dev:.1e}"))
+    dev = max(
+        float(np.abs(a[inner] - d(f)[inner]).max() / np.abs(a[inner]).max())
+        for a, d in zip(gradkit.gradient(f, h, accuracy=4), diffs)
+    )
+    rows.append(
+        (
+            "accuracy 4",
+            "findiff acc=4",
+            t["findiff"],
+            t["gradkit"],
+            ">= 8x",
+            f"max rel. difference away from the ends: {dev:.1e}",
+        )
+    )
 
     # 4. preallocated outputs against the copy-bandwidth floor
     outs = [np.empty_like(f) for _ in range(3)]
@@ -126,8 +166,10 @@ def main(argv=None) -> None:
         "|---|---|---|---|---|---|---|",
     ]
     for case, peer, tp, tg, target, check in rows:
-        lines.append(f"| {case} | {peer} | {tp * 1e3:.0f} ms | {tg * 1e3:.0f} ms | "
-                     f"{tp / tg:.2f}x | {target} | {check} |")
+        lines.append(
+            f"| {case} | {peer} | {tp * 1e3:.0f} ms | {tg * 1e3:.0f} ms | "
+            f"{tp / tg:.2f}x | {target} | {check} |"
+        )
     lines += [
         "",
         f"Copy bandwidth (read + write): {bw / 1e9:.1f} GB/s. Floor for reading f once and "

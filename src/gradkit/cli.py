@@ -46,7 +46,9 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="tour gradkit's capabilities and write figures")
     demo.add_argument(
-        "--outdir", type=Path, default=Path("."),
+        "--outdir",
+        type=Path,
+        default=Path("."),
         help="directory for the PNG figures (default: the working directory)",
     )
     args = parser.parse_args(argv)

@@ -68,8 +68,9 @@ def test_periodic_uniform_and_nonuniform(accuracy):
         g = gradkit.gradient(np.sin(2 * x), x[1] - x[0], boundary="periodic", accuracy=accuracy)
         uniform.append(np.abs(g - 2 * np.cos(2 * x)).max())
         xs = 2 * np.pi * (t + 0.05 * np.sin(2 * np.pi * t))
-        g = gradkit.gradient(np.sin(2 * xs), xs, boundary="periodic", accuracy=accuracy,
-                             period=2 * np.pi)
+        g = gradkit.gradient(
+            np.sin(2 * xs), xs, boundary="periodic", accuracy=accuracy, period=2 * np.pi
+        )
         nonuniform.append(np.abs(g - 2 * np.cos(2 * xs)).max())
     assert _slope(ns, uniform) > accuracy - 0.3
     assert _slope(ns, nonuniform) > accuracy - 0.3
@@ -80,8 +81,9 @@ def test_polynomial_reproduction_nonuniform(rng):
     for p in (2, 4, 6):
         f = x**p - 2 * x ** (p - 1)
         g = gradkit.gradient(f, x, accuracy=p)
-        np.testing.assert_allclose(g, p * x ** (p - 1) - 2 * (p - 1) * x ** (p - 2),
-                                   rtol=1e-8, atol=1e-8)
+        np.testing.assert_allclose(
+            g, p * x ** (p - 1) - 2 * (p - 1) * x ** (p - 2), rtol=1e-8, atol=1e-8
+        )
 
 
 def test_accuracy_2_equals_numpy_edge_order_2(rng):

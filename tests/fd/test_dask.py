@@ -35,10 +35,13 @@ def test_gradient_dask_threaded(kwargs, rng):
 def test_operators_dask(rng):
     f = rng.standard_normal((12, 14))
     x = da.from_array(f, chunks=(4, 5))
-    np.testing.assert_allclose(gradkit.hessian(x, 0.3, accuracy=4).compute(),
-                               gradkit.hessian(f, 0.3, accuracy=4))
-    np.testing.assert_allclose(gradkit.laplacian(x, boundary="periodic").compute(),
-                               gradkit.laplacian(f, boundary="periodic"))
+    np.testing.assert_allclose(
+        gradkit.hessian(x, 0.3, accuracy=4).compute(), gradkit.hessian(f, 0.3, accuracy=4)
+    )
+    np.testing.assert_allclose(
+        gradkit.laplacian(x, boundary="periodic").compute(),
+        gradkit.laplacian(f, boundary="periodic"),
+    )
     np.testing.assert_allclose(
         gradkit.derivative(x, axis=1, order=3, accuracy=4).compute(),
         gradkit.derivative(f, axis=1, order=3, accuracy=4),
@@ -50,11 +53,13 @@ def test_gradient_on_local_cluster(rng):
     distributed = pytest.importorskip("distributed")
     f = rng.standard_normal((40, 30, 20))
     x = da.from_array(f, chunks=(10, 15, 7))
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        lazy = gradkit.gradient(x, 0.1, accuracy=4, boundary=("one-sided", "periodic",
-                                                              "one-sided"))
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        lazy = gradkit.gradient(x, 0.1, accuracy=4, boundary=("one-sided", "periodic", "one-sided"))
         got = client.compute(list(lazy), sync=True)
         numpy_mode = client.compute(gradkit.gradient(x, axis=0), sync=True)
     want = gradkit.gradient(f, 0.1, accuracy=4, boundary=("one-sided", "periodic", "one-sided"))

@@ -58,8 +58,9 @@ def test_laplacian_divergence_curl(grid3):
     np.testing.assert_allclose(c[2], -X, atol=1e-9)
     # 2-D curl is a scalar field
     X2, Y2 = np.meshgrid(x, y, indexing="ij")
-    np.testing.assert_allclose(gradkit.curl([-Y2**2, X2**3], x, y, accuracy=4),
-                               3 * X2**2 + 2 * Y2, atol=1e-9)
+    np.testing.assert_allclose(
+        gradkit.curl([-(Y2**2), X2**3], x, y, accuracy=4), 3 * X2**2 + 2 * Y2, atol=1e-9
+    )
 
 
 def test_periodic_laplacian_spectral_like():
@@ -82,8 +83,9 @@ def test_per_axis_boundaries():
     np.testing.assert_allclose(gy, 3 * np.sin(X) * Y**2, atol=1e-9)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128,
-                                   np.int16, np.float16])
+@pytest.mark.parametrize(
+    "dtype", [np.float32, np.float64, np.complex64, np.complex128, np.int16, np.float16]
+)
 def test_dtype_policy(dtype):
     x = np.linspace(0, 1, 12)
     f = (10 * x**2).astype(dtype) if np.dtype(dtype).kind != "c" else (x**2 + 1j * x).astype(dtype)

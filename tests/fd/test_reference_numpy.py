@@ -74,10 +74,14 @@ def test_mixed_spacing_forms(edge_order, rng):
     x = np.cumsum(rng.uniform(0.5, 1.5, 5))
     z = np.linspace(-1, 1, 6)
     args = (x, 0.25, z)
-    _assert_same(gradkit.gradient(f, *args, edge_order=edge_order),
-                 np.gradient(f, *args, edge_order=edge_order))
-    _assert_same(gradkit.gradient(f, x, z, axis=(0, 2), edge_order=edge_order),
-                 np.gradient(f, x, z, axis=(0, 2), edge_order=edge_order))
+    _assert_same(
+        gradkit.gradient(f, *args, edge_order=edge_order),
+        np.gradient(f, *args, edge_order=edge_order),
+    )
+    _assert_same(
+        gradkit.gradient(f, x, z, axis=(0, 2), edge_order=edge_order),
+        np.gradient(f, x, z, axis=(0, 2), edge_order=edge_order),
+    )
     _assert_same(gradkit.gradient(f, 0.5, axis=(-1, 0)), np.gradient(f, 0.5, axis=(-1, 0)))
 
 
@@ -94,31 +98,43 @@ def test_mixed_spacing_forms(edge_order, rng):
         np.array([3.0, 1.0, np.nan, 4.0, 1.0, 5.0]),
         np.array([1.0, np.inf, 2.0, 3.0]),
     ],
-    ids=["float16", "complex128", "complex64", "datetime64", "timedelta64", "masked", "uint64",
-         "nan", "inf"],
+    ids=[
+        "float16",
+        "complex128",
+        "complex64",
+        "datetime64",
+        "timedelta64",
+        "masked",
+        "uint64",
+        "nan",
+        "inf",
+    ],
 )
 @pytest.mark.parametrize("edge_order", [1, 2])
 def test_other_dtypes(f, edge_order):
     _assert_same(gradkit.gradient(f, edge_order=edge_order), np.gradient(f, edge_order=edge_order))
     if f.ndim == 1 and f.dtype.kind not in "mM":
         x = np.cumsum(np.arange(1, f.shape[0] + 1) ** 1.5)
-        _assert_same(gradkit.gradient(f, x, edge_order=edge_order),
-                     np.gradient(f, x, edge_order=edge_order))
+        _assert_same(
+            gradkit.gradient(f, x, edge_order=edge_order), np.gradient(f, x, edge_order=edge_order)
+        )
 
 
 def test_user_question_3_facts():
     # USER_QUESTIONS.md case 3
     f = np.array([49, 36, 36, 9, 4, 49])
     np.testing.assert_array_equal(gradkit.gradient(f), [-13, -6.5, -13.5, -16, 20, 45])
-    np.testing.assert_array_equal(gradkit.gradient(f, edge_order=2),
-                                  [-19.5, -6.5, -13.5, -16, 20, 70])
+    np.testing.assert_array_equal(
+        gradkit.gradient(f, edge_order=2), [-19.5, -6.5, -13.5, -16, 20, 70]
+    )
 
 
 def test_non_contiguous_and_fortran_input(rng):
     f = rng.standard_normal((8, 10, 6))
     for view in (f[::2, :, 1:], f.transpose(2, 0, 1), np.asfortranarray(f)):
-        _assert_same(gradkit.gradient(view, 0.5, edge_order=2),
-                     np.gradient(view, 0.5, edge_order=2))
+        _assert_same(
+            gradkit.gradient(view, 0.5, edge_order=2), np.gradient(view, 0.5, edge_order=2)
+        )
 
 
 def test_empty_axes_and_zero_size(rng):

@@ -5,8 +5,9 @@ from gradkit.fd._weights import boundary_width, fornberg_weights, interior_width
 
 
 def test_classic_stencils():
-    np.testing.assert_allclose(fornberg_weights([0.0], [[-2, -1, 0, 1, 2]], 1)[0] * 12,
-                               [1, -8, 0, 8, -1], atol=1e-13)
+    np.testing.assert_allclose(
+        fornberg_weights([0.0], [[-2, -1, 0, 1, 2]], 1)[0] * 12, [1, -8, 0, 8, -1], atol=1e-13
+    )
     np.testing.assert_allclose(fornberg_weights([0.0], [[-1, 0, 1]], 2)[0], [1, -2, 1])
     np.testing.assert_allclose(fornberg_weights([0.0], [[0, 1, 2]], 1)[0], [-1.5, 2, -0.5])
 
@@ -17,6 +18,7 @@ def test_exact_for_polynomials(order, rng):
     z = rng.uniform(-0.5, 0.5, 4)
     w = fornberg_weights(z, x, order)
     from math import factorial
+
     for degree in range(7):
         got = (w * x**degree).sum(axis=1)
         if degree < order:

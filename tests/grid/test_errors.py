@@ -91,3 +91,40 @@ def test_interpn_errors():
         interpn((X, X), V, np.zeros((1, 3)))
     with pytest.raises(ValueError, match="supports neither `gradient`"):
         interpn((X, X), V, np.zeros((1, 2)), method="splinef2d", gradient=True)
+
+
+@pytest.mark.kernels
+@pytest.mark.parametrize("ndim", [2, 3])
+@pytest.mark.parametrize("method", ["linear", "cubic", "quintic"])
+@pytest.mark.parametrize("trailing", [(), (2,)])
+def test_every_axis_and_side_out_of_bounds_is_caught(ndim, method, trailing):
+    # covers the kernels that check bounds while they evaluate (linear 2-D/3-D, cubic
+    # 3-D value+gradient) and the ones checked by a separate scan, for one and two
+    # value components; 3000 points so that the parallel chunks are exercised
+    import scipy.interpolate as si
+
+    rng = np.random.default_rng(ndim)
+    grid = tuple(np.linspace(0.0, 1.0 + a, 7 + a) for a in range(ndim))
+    values = rng.standard_normal(tuple(len(g) for g in grid) + trailing)
+    strict = RegularGridInterpolator(grid, values, method=method)
+    filled = RegularGridInterpolator(grid, values, method=method, bounds_error=False)
+    exact = {} if method == "linear" else {"solver": ssl.spsolve}  # see README deviations
+    reference = si.RegularGridInterpolator(grid, values, method=method, bounds_error=False, **exact)
+    for a in range(ndim):
+        for bad in (-0.25, grid[a][-1] + 0.25):
+            xi = rng.uniform(0.0, 1.0, (3000, ndim))
+            xi[1234, a] = bad
+            with pytest.raises(ValueError, match=f"out of bounds in dimension {a}"):
+                strict(xi)
+            with pytest.raises(ValueError, match=f"out of bounds in dimension {a}"):
+                strict.value_and_gradient(xi)
+            v, g = filled.value_and_gradient(xi)
+            np.testing.assert_allclose(v, reference(xi), rtol=1e-12, atol=1e-12)
+            assert np.isnan(v[1234]).all()
+            assert np.isnan(g[1234]).all()  # the gradient of the fill value nan
+            inside = np.delete(np.arange(3000), 1234)
+            assert np.isfinite(g[inside]).all()
+    # in bounds everywhere, NaN queries included: no error
+    xi = rng.uniform(0.0, 1.0, (3000, ndim))
+    xi[7, 0] = np.nan
+    assert np.isnan(strict.value_and_gradient(xi)[0][7]).all()

@@ -53,34 +53,68 @@ _add("exp", lambda x: np.exp(x[0]), lambda x: np.exp(x[:1]), [0.7])
 _add("sin", lambda x: np.sin(x[0]), lambda x: np.cos(x[:1]), [1.3])
 _add("log", lambda x: np.log(x[0]), lambda x: 1.0 / x[:1], [2.0])
 _add("atan", lambda x: np.arctan(x[0]), lambda x: 1.0 / (1.0 + x[:1] ** 2), [0.4])
-_add("runge", lambda x: 1.0 / (1.0 + 25.0 * x[0] ** 2),
-     lambda x: -50.0 * x[:1] / (1.0 + 25.0 * x[:1] ** 2) ** 2, [0.3])
+_add(
+    "runge",
+    lambda x: 1.0 / (1.0 + 25.0 * x[0] ** 2),
+    lambda x: -50.0 * x[:1] / (1.0 + 25.0 * x[:1] ** 2) ** 2,
+    [0.3],
+)
 _add("sqrt", lambda x: np.sqrt(x[0]), lambda x: 0.5 / np.sqrt(x[:1]), [1.5])
-_add("gauss_bump", lambda x: x[0] * np.exp(-x[0] ** 2),
-     lambda x: (1.0 - 2.0 * x[:1] ** 2) * np.exp(-x[:1] ** 2), [0.3])
+_add(
+    "gauss_bump",
+    lambda x: x[0] * np.exp(-(x[0] ** 2)),
+    lambda x: (1.0 - 2.0 * x[:1] ** 2) * np.exp(-(x[:1] ** 2)),
+    [0.3],
+)
 _add("tanh3", lambda x: np.tanh(3.0 * x[0]), lambda x: 3.0 / np.cosh(3.0 * x[:1]) ** 2, [0.2])
 _add("gammaln", lambda x: special.gammaln(x[0]), lambda x: special.digamma(x[:1]), [2.5])
-_add("erf", lambda x: special.erf(x[0]),
-     lambda x: 2.0 / np.sqrt(np.pi) * np.exp(-x[:1] ** 2), [0.5])
+_add(
+    "erf",
+    lambda x: special.erf(x[0]),
+    lambda x: 2.0 / np.sqrt(np.pi) * np.exp(-(x[:1] ** 2)),
+    [0.5],
+)
 
 # ---- 2 to 4 variables --------------------------------------------------------------------
-_add("exp_sin", lambda x: np.exp(x[0]) * np.sin(x[1]),
-     lambda x: np.stack([np.exp(x[0]) * np.sin(x[1]), np.exp(x[0]) * np.cos(x[1])]),
-     [0.5, 1.1])
-_add("log1p_r2", lambda x: np.log(1.0 + x[0] ** 2 + x[1] ** 2),
-     lambda x: 2.0 * x[:2] / (1.0 + x[0] ** 2 + x[1] ** 2), [0.8, -0.4])
-_add("sin_xy", lambda x: np.sin(x[0] * x[1]),
-     lambda x: np.stack([x[1] * np.cos(x[0] * x[1]), x[0] * np.cos(x[0] * x[1])]),
-     [1.2, 0.7])
-_add("exp_sin_cos", lambda x: np.exp(np.sin(x[0]) + np.cos(x[1])),
-     lambda x: np.exp(np.sin(x[0]) + np.cos(x[1]))
-     * np.stack([np.cos(x[0]), -np.sin(x[1])]), [0.3, 0.9])
-_add("inv_sqrt3", lambda x: 1.0 / np.sqrt(1.0 + x[0] ** 2 + x[1] ** 2 + x[2] ** 2),
-     lambda x: -x[:3] * (1.0 + x[0] ** 2 + x[1] ** 2 + x[2] ** 2) ** -1.5, [0.3, -0.6, 0.9])
-_add("exp_lin3", lambda x: np.exp(0.5 * x[0] + x[1] - 0.3 * x[2]) * np.cos(x[2]),
-     lambda x: np.exp(0.5 * x[0] + x[1] - 0.3 * x[2])
-     * np.stack([0.5 * np.cos(x[2]), np.cos(x[2]), -0.3 * np.cos(x[2]) - np.sin(x[2])]),
-     [0.2, 0.1, 0.7])
+_add(
+    "exp_sin",
+    lambda x: np.exp(x[0]) * np.sin(x[1]),
+    lambda x: np.stack([np.exp(x[0]) * np.sin(x[1]), np.exp(x[0]) * np.cos(x[1])]),
+    [0.5, 1.1],
+)
+_add(
+    "log1p_r2",
+    lambda x: np.log(1.0 + x[0] ** 2 + x[1] ** 2),
+    lambda x: 2.0 * x[:2] / (1.0 + x[0] ** 2 + x[1] ** 2),
+    [0.8, -0.4],
+)
+_add(
+    "sin_xy",
+    lambda x: np.sin(x[0] * x[1]),
+    lambda x: np.stack([x[1] * np.cos(x[0] * x[1]), x[0] * np.cos(x[0] * x[1])]),
+    [1.2, 0.7],
+)
+_add(
+    "exp_sin_cos",
+    lambda x: np.exp(np.sin(x[0]) + np.cos(x[1])),
+    lambda x: np.exp(np.sin(x[0]) + np.cos(x[1])) * np.stack([np.cos(x[0]), -np.sin(x[1])]),
+    [0.3, 0.9],
+)
+_add(
+    "inv_sqrt3",
+    lambda x: 1.0 / np.sqrt(1.0 + x[0] ** 2 + x[1] ** 2 + x[2] ** 2),
+    lambda x: -x[:3] * (1.0 + x[0] ** 2 + x[1] ** 2 + x[2] ** 2) ** -1.5,
+    [0.3, -0.6, 0.9],
+)
+_add(
+    "exp_lin3",
+    lambda x: np.exp(0.5 * x[0] + x[1] - 0.3 * x[2]) * np.cos(x[2]),
+    lambda x: (
+        np.exp(0.5 * x[0] + x[1] - 0.3 * x[2])
+        * np.stack([0.5 * np.cos(x[2]), np.cos(x[2]), -0.3 * np.cos(x[2]) - np.sin(x[2])])
+    ),
+    [0.2, 0.1, 0.7],
+)
 
 
 def _lse(x):
@@ -110,11 +144,18 @@ def _sinsum_grad(x):
 _add("sin_sum4", _sinsum, _sinsum_grad, [0.4, 0.2, -0.3, 0.8])
 
 # ---- 5 to 10 variables ------------------------------------------------------------------
-_add("cos_prod5", lambda x: np.prod(np.cos(x[:5]), axis=0),
-     lambda x: -np.tan(x[:5]) * np.prod(np.cos(x[:5]), axis=0), _c(5, 1))
-_add("softplus6",
-     lambda x: np.log1p(np.exp(_col(_a(6), x) * x[:6])).sum(axis=0),
-     lambda x: _col(_a(6), x) * special.expit(_col(_a(6), x) * x[:6]), _c(6, 2) * 2)
+_add(
+    "cos_prod5",
+    lambda x: np.prod(np.cos(x[:5]), axis=0),
+    lambda x: -np.tan(x[:5]) * np.prod(np.cos(x[:5]), axis=0),
+    _c(5, 1),
+)
+_add(
+    "softplus6",
+    lambda x: np.log1p(np.exp(_col(_a(6), x) * x[:6])).sum(axis=0),
+    lambda x: _col(_a(6), x) * special.expit(_col(_a(6), x) * x[:6]),
+    _c(6, 2) * 2,
+)
 
 
 def _gauss(x):
@@ -203,6 +244,7 @@ def _tanh_mix_grad(x):
 
 
 _add("tanh_mix7", _tanh_mix, _tanh_mix_grad, _c(7, 8) * 2)
+
 
 def _exp_dot(x):
     a = _col(np.linspace(-0.5, 0.5, x.shape[0]), x)

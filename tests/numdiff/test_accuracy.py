@@ -57,8 +57,7 @@ def test_convergence_order(method, accuracy, steps):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DifferentiationWarning)
         for h in steps:
-            d = derivative(np.exp, 0.3, method=method, accuracy=accuracy, initial_step=h,
-                           maxiter=1)
+            d = derivative(np.exp, 0.3, method=method, accuracy=accuracy, initial_step=h, maxiter=1)
             errors.append(abs(d - np.exp(0.3)))
     slope = np.polyfit(np.log(steps), np.log(errors), 1)[0]
     assert abs(slope - accuracy) < 0.35, slope

@@ -112,11 +112,13 @@ def test_hessian_shapes_and_values():
     x = np.array([0.3, 0.7, -0.4])
     res = hessian(f, x, return_error=True)
     e0 = np.exp(0.3)
-    H = np.array([
-        [e0 * np.sin(0.7), e0 * np.cos(0.7), 2 * -0.4],
-        [e0 * np.cos(0.7), -e0 * np.sin(0.7), 0.0],
-        [2 * -0.4, 0.0, 2 * 0.3],
-    ])
+    H = np.array(
+        [
+            [e0 * np.sin(0.7), e0 * np.cos(0.7), 2 * -0.4],
+            [e0 * np.cos(0.7), -e0 * np.sin(0.7), 0.0],
+            [2 * -0.4, 0.0, 2 * 0.3],
+        ]
+    )
     assert res.value.shape == (3, 3)
     np.testing.assert_allclose(res.value, H, atol=1e-9)
     assert (np.abs(res.value - H) <= res.error).all()
@@ -151,8 +153,7 @@ def test_bounds_one_sided_never_leave_domain():
         seen.append(float(x))
         return np.sqrt(x)  # undefined below 0
 
-    res = derivative(f, [1e-3, 0.5, 1.0], bounds=(0.0, None), vectorized=False,
-                     return_error=True)
+    res = derivative(f, [1e-3, 0.5, 1.0], bounds=(0.0, None), vectorized=False, return_error=True)
     assert min(seen) >= 0.0
     exact = 0.5 / np.sqrt([1e-3, 0.5, 1.0])
     np.testing.assert_allclose(res.value, exact, rtol=1e-9)
@@ -166,8 +167,7 @@ def test_bounds_log_at_edge_of_domain():
         assert x[0] >= 0.0 and x[1] <= 1.5
         return np.log(x[0]) + np.sqrt(1.5 - x[1])
 
-    res = gradient(f, [1e-4, 1.4999], bounds=([0.0, -np.inf], [np.inf, 1.5]),
-                   return_error=True)
+    res = gradient(f, [1e-4, 1.4999], bounds=([0.0, -np.inf], [np.inf, 1.5]), return_error=True)
     exact = [1e4, -0.5 / np.sqrt(1e-4)]
     np.testing.assert_allclose(res.value, exact, rtol=1e-8)
     assert (np.abs(res.value - exact) <= res.error).all()
@@ -187,10 +187,12 @@ def test_complex_step():
 
     x = np.array([0.4, 1.2])
     res = gradient(f, x, method="complex", return_error=True)
-    g = np.array([
-        np.exp(0.4) * np.sin(1.2) * ((1 + 0.16) - 0.8) / (1 + 0.16) ** 2,
-        np.exp(0.4) * np.cos(1.2) / (1 + 0.16),
-    ])
+    g = np.array(
+        [
+            np.exp(0.4) * np.sin(1.2) * ((1 + 0.16) - 0.8) / (1 + 0.16) ** 2,
+            np.exp(0.4) * np.cos(1.2) / (1 + 0.16),
+        ]
+    )
     np.testing.assert_allclose(res.value, g, rtol=1e-15)
     assert res.nfev == 1 + 3 * 2  # f(x), one complex step and a 2-point check per variable
     assert res.method == "complex"
@@ -222,8 +224,9 @@ def test_complex_step_vectorized_jacobian():
     def f(X):
         return np.stack([X[:, 0] * X[:, 1], np.exp(X[:, 0])], axis=-1)
 
-    res = jacobian(f, [[1.0, 2.0], [0.0, 1.0]], method="complex", vectorized=True,
-                   return_error=True)
+    res = jacobian(
+        f, [[1.0, 2.0], [0.0, 1.0]], method="complex", vectorized=True, return_error=True
+    )
     expect = [[[2.0, 1.0], [np.e, 0.0]], [[1.0, 0.0], [1.0, 0.0]]]
     np.testing.assert_allclose(res.value, expect, rtol=1e-15)
     assert res.ncalls == 3  # f(x), the complex steps, the checks

@@ -43,8 +43,7 @@ class TestJax:
         X = np.array([[0.3, 0.8], [1.0, -0.5]])
         np.testing.assert_allclose(gradient(f, X, method="jax"), gradient(fn, X), rtol=1e-11)
         np.testing.assert_allclose(hessian(f, X, method="jax"), hessian(fn, X), rtol=1e-8)
-        J = jacobian(lambda x: jnp.stack([x[0] * x[1], jnp.sin(x[0])]), [1.0, 2.0],
-                     method="jax")
+        J = jacobian(lambda x: jnp.stack([x[0] * x[1], jnp.sin(x[0])]), [1.0, 2.0], method="jax")
         np.testing.assert_allclose(J, [[2.0, 1.0], [np.cos(1.0), 0.0]], rtol=1e-15)
         d = derivative(jnp.sin, np.array([0.2, 0.4]), n=2, method="jax")
         np.testing.assert_allclose(d, -np.sin([0.2, 0.4]), rtol=1e-14)
@@ -84,8 +83,9 @@ class TestTorch:
         X = np.array([[0.3, 0.8], [1.0, -0.5]])
         np.testing.assert_allclose(gradient(f, X, method="torch"), gradient(fn, X), rtol=1e-11)
         np.testing.assert_allclose(hessian(f, X, method="torch"), hessian(fn, X), rtol=1e-8)
-        J = jacobian(lambda x: torch.stack([x[0] * x[1], torch.sin(x[0])]), [1.0, 2.0],
-                     method="torch")
+        J = jacobian(
+            lambda x: torch.stack([x[0] * x[1], torch.sin(x[0])]), [1.0, 2.0], method="torch"
+        )
         np.testing.assert_allclose(J, [[2.0, 1.0], [np.cos(1.0), 0.0]], rtol=1e-15)
         d = derivative(torch.sin, np.array([0.2, 0.4]), n=2, method="torch")
         np.testing.assert_allclose(d, -np.sin([0.2, 0.4]), rtol=1e-14)

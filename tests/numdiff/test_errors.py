@@ -144,8 +144,9 @@ def test_complex_step_non_analytic_abs_raises():
 
 def test_complex_step_non_analytic_conj_warns():
     with pytest.warns(DifferentiationWarning, match=r"complex step disagrees"):
-        res = gradient(lambda x: np.conj(x[0]) * x[1], [1.0, 2.0], method="complex",
-                       return_error=True)
+        res = gradient(
+            lambda x: np.conj(x[0]) * x[1], [1.0, 2.0], method="complex", return_error=True
+        )
     exact = np.array([2.0, 1.0])
     assert (np.abs(res.value - exact) <= res.error).all()
     assert not res.success[0]

@@ -50,8 +50,7 @@ def test_chunked_hessian_and_bounds_match_one_call(monkeypatch, chunk):
     for c in (10**9, chunk):
         monkeypatch.setattr(_evaluate, "CHUNK_COORDS", c)
         out[c] = (
-            gradient(f, X, vectorized=True, bounds=([0.0, -np.inf], np.inf),
-                     return_error=True),
+            gradient(f, X, vectorized=True, bounds=([0.0, -np.inf], np.inf), return_error=True),
             hessian(f, X[5:], vectorized=True, return_error=True),
         )
     for a, b in zip(out[10**9], out[chunk]):

@@ -60,8 +60,9 @@ def test_better_than_approx_fprime():
         return np.exp(q) * chi * np.sin(delta)
 
     x = np.array([0.3, 2.0, 1.1])
-    exact = np.array([np.exp(0.3) * 2 * np.sin(1.1), np.exp(0.3) * np.sin(1.1),
-                      np.exp(0.3) * 2 * np.cos(1.1)])
+    exact = np.array(
+        [np.exp(0.3) * 2 * np.sin(1.1), np.exp(0.3) * np.sin(1.1), np.exp(0.3) * 2 * np.cos(1.1)]
+    )
     ref = optimize.approx_fprime(x, func)
     g = gradient(func, x)
     assert np.abs(g - exact).max() < 1e-3 * np.abs(ref - exact).max()

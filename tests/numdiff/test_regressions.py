@@ -10,8 +10,20 @@ from gradkit.numdiff import DifferentiationWarning, derivative, gradient
 def test_first_window_estimate_not_kept_over_better_later_one():
     # log(c + s**2) near a complex singularity: the first window's same-window indicator
     # |D0 - L0| was 1.6e-12 while D0 was 1.9e-9 off, and D0 was returned as "best".
-    x = np.array([-0.10428328, -0.18677431, -0.38698556, -0.53725485, 0.30153267,
-                  -0.470628, 0.72455104, -0.45870321, 0.34671926, 0.13636828])
+    x = np.array(
+        [
+            -0.10428328,
+            -0.18677431,
+            -0.38698556,
+            -0.53725485,
+            0.30153267,
+            -0.470628,
+            0.72455104,
+            -0.45870321,
+            0.34671926,
+            0.13636828,
+        ]
+    )
     res = gradient(lambda x: np.log1p((x**2).sum()), x, return_error=True)
     exact = 2 * x / (1 + (x**2).sum())
     assert (np.abs(res.value - exact) <= res.error).all()

@@ -10,8 +10,7 @@ sp = pytest.importorskip("sympy")
 
 def test_seed_question_sympy():
     q, chi, delta = sp.symbols("q chi delta")
-    res = gradient(q * chi * delta, (2.0, 3.0, 5.0), variables=(q, chi, delta),
-                   return_error=True)
+    res = gradient(q * chi * delta, (2.0, 3.0, 5.0), variables=(q, chi, delta), return_error=True)
     np.testing.assert_array_equal(res.value, [15.0, 10.0, 6.0])
     assert res.method == "sympy" and res.nfev == 0
 

@@ -39,8 +39,8 @@ def apply_plan_dask(x, axis: int, plan: AxisPlan, out_dtype):
         start, stop = int(starts[loc]), int(starts[loc + 1])
         left = reach if (plan.periodic or start > 0) else 0
         pre = int(np.prod(fb.shape[:axis]))
-        post = int(np.prod(fb.shape[axis + 1:]))
-        out_shape = fb.shape[:axis] + (stop - start,) + fb.shape[axis + 1:]
+        post = int(np.prod(fb.shape[axis + 1 :]))
+        out_shape = fb.shape[:axis] + (stop - start,) + fb.shape[axis + 1 :]
         out = np.empty(out_shape, dtype=out_dtype)
         if out.size:
             f3 = np.ascontiguousarray(fb).reshape(pre, fb.shape[axis], post)
@@ -49,8 +49,13 @@ def apply_plan_dask(x, axis: int, plan: AxisPlan, out_dtype):
 
     if ghosted.numblocks != x.numblocks:  # pragma: no cover - dask rechunked behind our back
         raise RuntimeError("dask's overlap changed the block structure; please report this.")
-    return da.map_blocks(block, ghosted, chunks=x.chunks, dtype=out_dtype,
-                         meta=np.empty((0,) * x.ndim, dtype=out_dtype))
+    return da.map_blocks(
+        block,
+        ghosted,
+        chunks=x.chunks,
+        dtype=out_dtype,
+        meta=np.empty((0,) * x.ndim, dtype=out_dtype),
+    )
 
 
 def _chunks_at_least(n: int, size: int, minimum: int) -> tuple[int, ...]:

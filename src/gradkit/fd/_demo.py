@@ -37,8 +37,10 @@ def run(outdir: Path) -> str:
     f1 = np.array([49, 36, 36, 9, 4, 49])
     lines.append(f"  edge_order=1 -> {gradkit.gradient(f1).tolist()}   (identical to numpy)")
     lines.append(f"  edge_order=2 -> {gradkit.gradient(f1, edge_order=2).tolist()}")
-    lines.append(f"  accuracy=4   -> {np.round(gradkit.gradient(f1, accuracy=4), 3).tolist()}"
-                 "   (order 4 everywhere, edges included)")
+    lines.append(
+        f"  accuracy=4   -> {np.round(gradkit.gradient(f1, accuracy=4), 3).tolist()}"
+        "   (order 4 everywhere, edges included)"
+    )
 
     n = 96
     coords, f, dfdx = _field(n)
@@ -62,14 +64,17 @@ def run(outdir: Path) -> str:
         t = _best_time(fn)
         base = base or t
         lines.append(f"  {name:38s} {err:21.2e} {t * 1e3:7.1f}ms {base / t:8.1f}x")
-    same = all(np.array_equal(a, b) for a, b in zip(gradkit.gradient(f, *coords),
-                                                     np.gradient(f, *coords)))
+    same = all(
+        np.array_equal(a, b) for a, b in zip(gradkit.gradient(f, *coords), np.gradient(f, *coords))
+    )
     lines.append(f"  gradkit with numpy's defaults returns numpy's values bit for bit: {same}")
 
     path = outdir / "gradkit_fd_convergence.png"
     _plot_convergence(path)
-    lines.append(f"Figure written to {path}: max error vs grid size, edges included, for "
-                 "numpy.gradient and gradkit accuracy 2-8.")
+    lines.append(
+        f"Figure written to {path}: max error vs grid size, edges included, for "
+        "numpy.gradient and gradkit accuracy 2-8."
+    )
     return "\n".join(lines)
 
 
@@ -83,10 +88,14 @@ def _plot_convergence(path: Path) -> None:
 
     ns = np.array([12, 16, 24, 32, 48, 64, 96, 128])
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
-    curves = [("numpy.gradient (edge_order=1)", lambda f, h: np.gradient(f, h)),
-              ("numpy.gradient (edge_order=2)", lambda f, h: np.gradient(f, h, edge_order=2))]
-    curves += [(f"gradkit accuracy={p}", lambda f, h, p=p: gradkit.gradient(f, h, accuracy=p))
-               for p in (2, 4, 6, 8)]
+    curves = [
+        ("numpy.gradient (edge_order=1)", lambda f, h: np.gradient(f, h)),
+        ("numpy.gradient (edge_order=2)", lambda f, h: np.gradient(f, h, edge_order=2)),
+    ]
+    curves += [
+        (f"gradkit accuracy={p}", lambda f, h, p=p: gradkit.gradient(f, h, accuracy=p))
+        for p in (2, 4, 6, 8)
+    ]
     for label, fn in curves:
         errors = []
         for n in ns:

@@ -26,7 +26,7 @@ def apply_plan(f, axis: int, plan: AxisPlan, out_dtype, out=None):
         return apply_plan_dask(f, axis, plan, out_dtype)
     if out is None:
         out = np.empty(f.shape, dtype=out_dtype)
-    shape3 = (int(np.prod(f.shape[:axis])), f.shape[axis], int(np.prod(f.shape[axis + 1:])))
+    shape3 = (int(np.prod(f.shape[:axis])), f.shape[axis], int(np.prod(f.shape[axis + 1 :])))
     if 0 in shape3:
         return out
     run_plan(f.reshape(shape3), out.reshape(shape3), plan)
@@ -53,14 +53,16 @@ def apply_plans(f, axes, plans, out_dtype, outs):
     _kernels.apply_blocks3(f3, out3, blocks)
     for a, p, o in zip(axes, plans, outs):
         pre = int(np.prod(f.shape[:a]))
-        post = int(np.prod(f.shape[a + 1:]))
-        run_plan(f.reshape(pre, f.shape[a], post), o.reshape(pre, f.shape[a], post),
-                 p, skip_block=True)
+        post = int(np.prod(f.shape[a + 1 :]))
+        run_plan(
+            f.reshape(pre, f.shape[a], post), o.reshape(pre, f.shape[a], post), p, skip_block=True
+        )
     return outs
 
 
-def run_plan(f3, out3, plan: AxisPlan, positions_range=None, shift: int = 0,
-             skip_block: bool = False) -> None:
+def run_plan(
+    f3, out3, plan: AxisPlan, positions_range=None, shift: int = 0, skip_block: bool = False
+) -> None:
     """Run ``plan`` on (pre, n, post) arrays.
 
     With ``positions_range=(start, stop)``, only those global positions are written, to
@@ -74,8 +76,9 @@ def run_plan(f3, out3, plan: AxisPlan, positions_range=None, shift: int = 0,
         if not skip_block:
             if f3.shape[2] == 1:  # the differentiated axis is the contiguous one
                 shape = (1,) + f3.shape[:2]
-                _kernels.apply_blocks3(f3.reshape(shape), [None, None, out3.reshape(shape)],
-                                       [None, None, plan.block])
+                _kernels.apply_blocks3(
+                    f3.reshape(shape), [None, None, out3.reshape(shape)], [None, None, plan.block]
+                )
             else:
                 _kernels.apply_blocks3(f3, [None, out3, None], [None, plan.block, None])
         for g in plan.groups:
@@ -88,6 +91,10 @@ def run_plan(f3, out3, plan: AxisPlan, positions_range=None, shift: int = 0,
         if not sel.any():
             continue
         _kernels.apply_rows(
-            f3, out3, g.positions[sel] - start, np.ascontiguousarray(g.index[sel] - shift),
-            np.ascontiguousarray(g.weights[sel]), np.ascontiguousarray(g.divisor[sel]),
+            f3,
+            out3,
+            g.positions[sel] - start,
+            np.ascontiguousarray(g.index[sel] - shift),
+            np.ascontiguousarray(g.weights[sel]),
+            np.ascontiguousarray(g.divisor[sel]),
         )

@@ -143,17 +143,19 @@ def gradient(
         if not return_error:
             return result[0] if len(axes) == 1 else tuple(result)
         field = prepare_field(f, varargs, axes, boundaries, period)
-        errors = [_abs_diff(r, field.finish(field.derivative(a, 1, 4)))
-                  for r, a in zip(result, axes)]
+        errors = [
+            _abs_diff(r, field.finish(field.derivative(a, 1, 4))) for r, a in zip(result, axes)
+        ]
     else:
         p = 2 if accuracy is None else accuracy
         field = prepare_field(f, varargs, axes, boundaries, period)
         direct = [_direct_out(o, field) for o in outs]
-        result = [_into(field.finish(r), o)
-                  for r, o in zip(field.gradient(axes, p, direct), outs)]
+        result = [_into(field.finish(r), o) for r, o in zip(field.gradient(axes, p, direct), outs)]
         if return_error:
-            errors = [_abs_diff(r, field.finish(field.derivative(a, 1, p + 2)))
-                      for r, a in zip(result, axes)]
+            errors = [
+                _abs_diff(r, field.finish(field.derivative(a, 1, p + 2)))
+                for r, a in zip(result, axes)
+            ]
     if len(axes) == 1:
         return (result[0], errors[0]) if return_error else result[0]
     return (tuple(result), tuple(errors)) if return_error else tuple(result)
@@ -192,8 +194,9 @@ def _numpy_gradient(f, varargs, axes, edge, outs):
     # integers are differenced in float64, as numpy does (one compiled kernel for all of them)
     data = f.astype(fdt, copy=False) if dask_in else np.ascontiguousarray(f, dtype=fdt)
     plans = [numpy_plan(f.shape[ax], s.raw, edge, fdt) for ax, s in zip(axes, spacings)]
-    direct = [o if (o is not None and o.flags.c_contiguous and o.dtype == fdt) else None
-              for o in outs]
+    direct = [
+        o if (o is not None and o.flags.c_contiguous and o.dtype == fdt) else None for o in outs
+    ]
     result = apply_plans(data, axes, plans, fdt, direct)
     return [_into(r, o) for r, o in zip(result, outs)]
 

@@ -40,8 +40,8 @@ def _contiguous_axis(fr, orow, lo, hi, off, w, d, inplace):
     width = len(w)
     if inplace and width >= 2:
         out = orow[lo:hi]
-        fa = fr[lo + off[0]:hi + off[0]]
-        fb = fr[lo + off[1]:hi + off[1]]
+        fa = fr[lo + off[0] : hi + off[0]]
+        fb = fr[lo + off[1] : hi + off[1]]
         wa = w[0][lo:hi]
         wb = w[1][lo:hi]
         if width == 2:
@@ -51,11 +51,11 @@ def _contiguous_axis(fr, orow, lo, hi, off, w, d, inplace):
         for k in range(m):
             out[k] = wa[k] * fa[k] + wb[k] * fb[k]
         for s in range(2, width - 1):
-            fs = fr[lo + off[s]:hi + off[s]]
+            fs = fr[lo + off[s] : hi + off[s]]
             ws = w[s][lo:hi]
             for k in range(m):
                 out[k] = out[k] + ws[k] * fs[k]
-        fs = fr[lo + off[width - 1]:hi + off[width - 1]]
+        fs = fr[lo + off[width - 1] : hi + off[width - 1]]
         ws = w[width - 1][lo:hi]
         for k in range(m):
             out[k] = (out[k] + ws[k] * fs[k]) / d
@@ -68,8 +68,9 @@ def _contiguous_axis(fr, orow, lo, hi, off, w, d, inplace):
 
 
 @nb.njit(parallel=True, cache=True)
-def _blocks3(f, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1, lo2, hi2, off2, w2,
-             d2, inplace2):
+def _blocks3(
+    f, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1, lo2, hi2, off2, w2, d2, inplace2
+):
     # Up to three axes of a 3-D array in one pass over f: out_a[p] = sum_s w_a[s][p_a] f[p +
     # off_a[s] along axis a] / d_a for lo_a <= p_a < hi_a. Offsets and weight columns come as
     # tuples, so the stencil width is a compile-time constant and the sums unroll; an
@@ -127,18 +128,49 @@ def apply_blocks3(f3, outs, blocks):
     for width in widths:
         axes = [a for a in active if len(blocks[a].offsets) == width]
         first = blocks[axes[0]]
-        dummy = [np.empty((0, 0, 0), dtype=outs[axes[0]].dtype), 0, 0,
-                 (0,) * width, tuple(first.weights), first.divisor[()]]
+        dummy = [
+            np.empty((0, 0, 0), dtype=outs[axes[0]].dtype),
+            0,
+            0,
+            (0,) * width,
+            tuple(first.weights),
+            first.divisor[()],
+        ]
         args = []
         for a in range(3):
             if a in axes:
                 b = blocks[a]
-                args += [outs[a], b.lo, b.hi, tuple(int(o) for o in b.offsets),
-                         tuple(b.weights), b.divisor[()]]
+                args += [
+                    outs[a],
+                    b.lo,
+                    b.hi,
+                    tuple(int(o) for o in b.offsets),
+                    tuple(b.weights),
+                    b.divisor[()],
+                ]
             else:
                 args += dummy
-        (o0, lo0, hi0, off0, w0, d0, o1, lo1, hi1, off1, w1, d1,
-         o2, lo2, hi2, off2, w2, d2) = args
+        (o0, lo0, hi0, off0, w0, d0, o1, lo1, hi1, off1, w1, d1, o2, lo2, hi2, off2, w2, d2) = args
         arithmetic = np.result_type(w2[0].dtype, f3.dtype, np.asarray(d2).dtype)
-        _blocks3(f3, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1,
-                 lo2, hi2, off2, w2, d2, arithmetic == o2.dtype)
+        _blocks3(
+            f3,
+            o0,
+            o1,
+            o2,
+            lo0,
+            hi0,
+            off0,
+            w0,
+            d0,
+            lo1,
+            hi1,
+            off1,
+            w1,
+            d1,
+            lo2,
+            hi2,
+            off2,
+            w2,
+            d2,
+            arithmetic == o2.dtype,
+        )

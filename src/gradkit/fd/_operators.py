@@ -12,7 +12,13 @@ __all__ = ["curl", "derivative", "divergence", "hessian", "laplacian"]
 
 
 def derivative(
-    f, *varargs, axis=0, order=1, accuracy=2, boundary="one-sided", period=None,
+    f,
+    *varargs,
+    axis=0,
+    order=1,
+    accuracy=2,
+    boundary="one-sided",
+    period=None,
     return_error=False,
 ):
     """Return a derivative of any order (1-4) of sampled data, mixed derivatives included.
@@ -272,17 +278,12 @@ def _components(v, allowed):
     n = len(comps)
     shapes = {tuple(c.shape) for c in comps}
     if n == 0 or len(shapes) != 1:
-        raise ValueError(
-            f"`v` must hold components of one shape; got shapes {sorted(shapes)}."
-        )
+        raise ValueError(f"`v` must hold components of one shape; got shapes {sorted(shapes)}.")
     (shape,) = shapes
     if len(shape) != n:
         raise ValueError(
-            f"`v` must have one component per axis: {n} components of {len(shape)}-D shape "
-            f"{shape}."
+            f"`v` must have one component per axis: {n} components of {len(shape)}-D shape {shape}."
         )
     if allowed is not None and n not in allowed:
         raise ValueError(f"`v` must be a 2-D or 3-D vector field for `curl`; got {n}-D.")
     return comps
-
-

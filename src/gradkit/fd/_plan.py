@@ -54,7 +54,7 @@ class Block:
         return RowGroup(
             positions,
             positions[:, None] + self.offsets[None, :],
-            np.ascontiguousarray(self.weights[:, self.lo:self.hi].T),
+            np.ascontiguousarray(self.weights[:, self.lo : self.hi].T),
             np.broadcast_to(self.divisor, (len(positions),)),
         )
 
@@ -63,8 +63,7 @@ def _uniform_block(lo, hi, n, offsets, weights, divisor) -> Block:
     """A block whose weights are the same at every position."""
     weights = np.asarray(weights)
     table = np.ascontiguousarray(np.broadcast_to(weights[:, None], (len(weights), n)))
-    return Block(lo, max(lo, hi), np.asarray(offsets, dtype=np.int64), table,
-                 np.asarray(divisor))
+    return Block(lo, max(lo, hi), np.asarray(offsets, dtype=np.int64), table, np.asarray(divisor))
 
 
 @dataclass(frozen=True)
@@ -129,8 +128,11 @@ def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
         block = _uniform_block(1, n - 1, n, [-1, 1], diff_weights, _typed(2.0 * ax_dx, fdt, div))
         if edge_order == 1:
             d = _typed(ax_dx, fdt, div)
-            groups.append(_row_group([0, n - 1], [[0, 1], [n - 2, n - 1]],
-                                     [diff_weights, diff_weights], [d, d]))
+            groups.append(
+                _row_group(
+                    [0, n - 1], [[0, 1], [n - 2, n - 1]], [diff_weights, diff_weights], [d, d]
+                )
+            )
         else:
             left = [-1.5 / ax_dx, 2.0 / ax_dx, -0.5 / ax_dx]
             right = [0.5 / ax_dx, -2.0 / ax_dx, 1.5 / ax_dx]
@@ -146,19 +148,26 @@ def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
     c = dx1 / (dx2 * (dx1 + dx2))
     wdt = np.result_type(a.dtype, fdt)
     table = np.zeros((3, n), dtype=wdt)
-    table[:, 1:n - 1] = np.stack([a, b, c])
+    table[:, 1 : n - 1] = np.stack([a, b, c])
     block = Block(1, n - 1, np.array([-1, 0, 1], dtype=np.int64), table, np.ones((), wdt))
     if edge_order == 1:
         for pos, idx, d in ((0, [0, 1], ax_dx[0]), (n - 1, [n - 2, n - 1], ax_dx[-1])):
-            groups.append(_row_group([pos], [idx], diff_weights[None, :],
-                                     _typed(d, fdt, div)[None]))
+            groups.append(
+                _row_group([pos], [idx], diff_weights[None, :], _typed(d, fdt, div)[None])
+            )
     else:
         dx1, dx2 = ax_dx[0], ax_dx[1]
-        left = [-(2.0 * dx1 + dx2) / (dx1 * (dx1 + dx2)), (dx1 + dx2) / (dx1 * dx2),
-                -dx1 / (dx2 * (dx1 + dx2))]
+        left = [
+            -(2.0 * dx1 + dx2) / (dx1 * (dx1 + dx2)),
+            (dx1 + dx2) / (dx1 * dx2),
+            -dx1 / (dx2 * (dx1 + dx2)),
+        ]
         dx1, dx2 = ax_dx[-2], ax_dx[-1]
-        right = [dx2 / (dx1 * (dx1 + dx2)), -(dx2 + dx1) / (dx1 * dx2),
-                 (2.0 * dx2 + dx1) / (dx2 * (dx1 + dx2))]
+        right = [
+            dx2 / (dx1 * (dx1 + dx2)),
+            -(dx2 + dx1) / (dx1 * dx2),
+            (2.0 * dx2 + dx1) / (dx2 * (dx1 + dx2)),
+        ]
         for pos, idx, coeffs in ((0, [0, 1, 2], left), (n - 1, [n - 3, n - 2, n - 1], right)):
             w = np.array([_typed(c, fdt, mul) for c in coeffs])
             groups.append(_row_group([pos], [idx], w[None, :], one.astype(w.dtype)))
@@ -195,12 +204,16 @@ def stencil_plan(
         if periodic:
             # the first and last `half` positions read across the ends (indices unwrapped)
             edge = np.unique(np.r_[np.arange(min(half, n)), np.arange(max(n - half, 0), n)])
-            groups = [_row_group(edge, edge[:, None] + offsets[None, :],
-                                 np.broadcast_to(w, (len(edge), len(w))),
-                                 np.ones(len(edge), wdt))]
+            groups = [
+                _row_group(
+                    edge,
+                    edge[:, None] + offsets[None, :],
+                    np.broadcast_to(w, (len(edge), len(w))),
+                    np.ones(len(edge), wdt),
+                )
+            ]
         else:
-            groups = _one_sided_groups(n, np.arange(n, dtype=float) * h, order, accuracy, half,
-                                       wdt)
+            groups = _one_sided_groups(n, np.arange(n, dtype=float) * h, order, accuracy, half, wdt)
         return AxisPlan(n, periodic, block, tuple(groups))
 
     x = np.asarray(spacing, dtype=np.float64)
@@ -214,8 +227,9 @@ def stencil_plan(
         inside = slice(half, n - half)
         w = np.zeros((n, len(offsets)), dtype=wdt)
         w[inside] = fornberg_weights(x[inside], x[index[inside]], order)
-    block = Block(half, max(half, n - half), offsets.astype(np.int64),
-                  np.ascontiguousarray(w.T), one)
+    block = Block(
+        half, max(half, n - half), offsets.astype(np.int64), np.ascontiguousarray(w.T), one
+    )
     if periodic:
         edge = np.unique(np.r_[np.arange(min(half, n)), np.arange(max(n - half, 0), n)])
         groups = [_row_group(edge, index[edge], w[edge], np.ones(len(edge), wdt))]

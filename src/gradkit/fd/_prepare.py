@@ -115,19 +115,28 @@ def prepare_field(f, varargs, axes, boundary, period) -> Field:
     periods = parse_periods(period, len(axes))
     out_dtype = result_float_dtype(dtype)
     compute = compute_float_dtype(dtype)
-    weight_dtype = np.dtype(np.float32) if compute in (np.float32, np.complex64) else np.dtype(
-        np.float64)
+    weight_dtype = (
+        np.dtype(np.float32) if compute in (np.float32, np.complex64) else np.dtype(np.float64)
+    )
     masked = isinstance(f, np.ma.MaskedArray)
     if masked:
         f = np.ma.filled(f.astype(compute), np.nan)
     if dask_in:
         data = f.astype(compute)
     else:
-        data = np.ascontiguousarray(f, dtype=compute) if dtype.kind in "fc" else f.astype(
-            compute, order="C")
+        data = (
+            np.ascontiguousarray(f, dtype=compute)
+            if dtype.kind in "fc"
+            else f.astype(compute, order="C")
+        )
     return Field(
-        data, out_dtype, weight_dtype,
-        dict(zip(axes, spacings)), dict(zip(axes, boundaries)), dict(zip(axes, periods)), masked,
+        data,
+        out_dtype,
+        weight_dtype,
+        dict(zip(axes, spacings)),
+        dict(zip(axes, boundaries)),
+        dict(zip(axes, periods)),
+        masked,
     )
 
 

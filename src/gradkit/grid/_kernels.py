@@ -81,6 +81,17 @@ def _map_coord(x, lo, hi, mlo, mhi):
 
 
 @nb.njit(cache=True, inline="always")
+def _note_oob(oob, ch, a, x, lo, hi):
+    """Record in ``oob[ch, a, side]`` that ``x`` lies below ``lo`` / above ``hi`` (the
+    bounds check of ``bounds_error=True`` and fill values, fused into the kernels that
+    take an ``oob`` array; NaN never counts)."""
+    if x < lo:
+        oob[ch, a, 0] = 1
+    elif x > hi:
+        oob[ch, a, 1] = 1
+
+
+@nb.njit(cache=True, inline="always")
 def _has_nan(xi, p, d):
     for a in range(d):
         if xi[p, a] != xi[p, a]:
@@ -533,14 +544,14 @@ def _cell1(x, gflat, half, off, n, uni, x0, invh, ml, mh):
 
 @nb.njit(cache=True, parallel=True)
 def linear_eval_3d(
-    xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, nchunks
+    xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, nchunks, oob
 ):
     """Trilinear value (+ gradient); every axis has at least 2 points.
 
     Values and outputs are addressed through flat views, with one loop over points per
     (order, nv == 1) case, so the hot loops carry no inner component loop and no
-    per-point branch on ``order`` (``nchunks`` is unused: numba's prange splits the
-    points evenly over the threads).
+    per-point branch on ``order``.  Out-of-bounds queries are recorded in ``oob``
+    (``(nchunks, 3, 2)``, see `_note_oob`).
     """
     m = xi.shape[0]
     nv = vals.shape[1]
@@ -565,6 +576,12 @@ def linear_eval_3d(
     mh0 = mhi[0]
     mh1 = mhi[1]
     mh2 = mhi[2]
+    lo0 = gflat[o0]
+    lo1 = gflat[o1]
+    lo2 = gflat[o2]
+    hi0 = gflat[o0 + n0 - 1]
+    hi1 = gflat[o1 + n1 - 1]
+    hi2 = gflat[o2 + n2 - 1]
     half = gflat.shape[0] >> 1
     s0 = vstr[0] * nv
     s1 = vstr[1] * nv
@@ -572,11 +589,11 @@ def linear_eval_3d(
     vf = vals.reshape(vals.size)
     ov = out_v.reshape(out_v.size)
     og = out_g.reshape(out_g.size)
+    chunk = (m + nchunks - 1) // nchunks
     if nv == 1:
         # two passes per block of points: locate (branchy, long) then gather and
         # blend (short, loads only); the short second loop lets the CPU keep the
         # corner loads of many points in flight instead of one point's
-        chunk = (m + nchunks - 1) // nchunks
         for ch in prange(nchunks):
             bb = np.empty(_BLK, np.int64)
             tt = np.empty((3, _BLK))
@@ -593,6 +610,9 @@ def linear_eval_3d(
                     if xa != xa or ya != ya or za != za:
                         bb[r] = -1
                         continue
+                    _note_oob(oob, ch, 0, xa, lo0, hi0)
+                    _note_oob(oob, ch, 1, ya, lo1, hi1)
+                    _note_oob(oob, ch, 2, za, lo2, hi2)
                     i, tx, hx, fx = _cell1(xa, gflat, half, o0, n0, u0, x00, ih0, ml0, mh0)
                     j, ty, hy, fy = _cell1(ya, gflat, half, o1, n1, u1, x01, ih1, ml1, mh1)
                     k, tz, hz, fz = _cell1(za, gflat, half, o2, n2, u2, x02, ih2, ml2, mh2)
@@ -662,50 +682,58 @@ def linear_eval_3d(
                             2, r
                         ]
         return
-    for p in prange(m):
-        xa = xi[p, 0]
-        ya = xi[p, 1]
-        za = xi[p, 2]
-        if xa != xa or ya != ya or za != za:
+    for ch in prange(nchunks):
+        start = ch * chunk
+        stop = min(m, start + chunk)
+        for p in range(start, stop):
+            xa = xi[p, 0]
+            ya = xi[p, 1]
+            za = xi[p, 2]
+            if xa != xa or ya != ya or za != za:
+                for c in range(nv):
+                    out_v[p, c] = np.nan
+                    if order >= 1:
+                        out_g[p, c, 0] = np.nan
+                        out_g[p, c, 1] = np.nan
+                        out_g[p, c, 2] = np.nan
+                continue
+            _note_oob(oob, ch, 0, xa, lo0, hi0)
+            _note_oob(oob, ch, 1, ya, lo1, hi1)
+            _note_oob(oob, ch, 2, za, lo2, hi2)
+            i, tx, hx, fx = _cell1(xa, gflat, half, o0, n0, u0, x00, ih0, ml0, mh0)
+            j, ty, hy, fy = _cell1(ya, gflat, half, o1, n1, u1, x01, ih1, ml1, mh1)
+            k, tz, hz, fz = _cell1(za, gflat, half, o2, n2, u2, x02, ih2, ml2, mh2)
+            b = i * s0 + j * s1 + k * s2
+            ux = 1.0 - tx
+            uy = 1.0 - ty
+            uz = 1.0 - tz
             for c in range(nv):
-                out_v[p, c] = np.nan
+                bc = b + c
+                v000 = vf[bc]
+                v001 = vf[bc + s2]
+                v010 = vf[bc + s1]
+                v011 = vf[bc + s1 + s2]
+                v100 = vf[bc + s0]
+                v101 = vf[bc + s0 + s2]
+                v110 = vf[bc + s0 + s1]
+                v111 = vf[bc + s0 + s1 + s2]
+                a00 = v000 * uz + v001 * tz
+                a01 = v010 * uz + v011 * tz
+                a10 = v100 * uz + v101 * tz
+                a11 = v110 * uz + v111 * tz
+                b0 = a00 * uy + a01 * ty
+                b1 = a10 * uy + a11 * ty
+                out_v[p, c] = b0 * ux + b1 * tx
                 if order >= 1:
-                    out_g[p, c, 0] = np.nan
-                    out_g[p, c, 1] = np.nan
-                    out_g[p, c, 2] = np.nan
-            continue
-        i, tx, hx, fx = _cell1(xa, gflat, half, o0, n0, u0, x00, ih0, ml0, mh0)
-        j, ty, hy, fy = _cell1(ya, gflat, half, o1, n1, u1, x01, ih1, ml1, mh1)
-        k, tz, hz, fz = _cell1(za, gflat, half, o2, n2, u2, x02, ih2, ml2, mh2)
-        b = i * s0 + j * s1 + k * s2
-        ux = 1.0 - tx
-        uy = 1.0 - ty
-        uz = 1.0 - tz
-        for c in range(nv):
-            bc = b + c
-            v000 = vf[bc]
-            v001 = vf[bc + s2]
-            v010 = vf[bc + s1]
-            v011 = vf[bc + s1 + s2]
-            v100 = vf[bc + s0]
-            v101 = vf[bc + s0 + s2]
-            v110 = vf[bc + s0 + s1]
-            v111 = vf[bc + s0 + s1 + s2]
-            a00 = v000 * uz + v001 * tz
-            a01 = v010 * uz + v011 * tz
-            a10 = v100 * uz + v101 * tz
-            a11 = v110 * uz + v111 * tz
-            b0 = a00 * uy + a01 * ty
-            b1 = a10 * uy + a11 * ty
-            out_v[p, c] = b0 * ux + b1 * tx
-            if order >= 1:
-                out_g[p, c, 0] = (b1 - b0) * hx * fx
-                out_g[p, c, 1] = ((a01 - a00) * ux + (a11 - a10) * tx) * hy * fy
-                d00 = v001 - v000
-                d01 = v011 - v010
-                d10 = v101 - v100
-                d11 = v111 - v110
-                out_g[p, c, 2] = ((d00 * uy + d01 * ty) * ux + (d10 * uy + d11 * ty) * tx) * hz * fz
+                    out_g[p, c, 0] = (b1 - b0) * hx * fx
+                    out_g[p, c, 1] = ((a01 - a00) * ux + (a11 - a10) * tx) * hy * fy
+                    d00 = v001 - v000
+                    d01 = v011 - v010
+                    d10 = v101 - v100
+                    d11 = v111 - v110
+                    out_g[p, c, 2] = (
+                        ((d00 * uy + d01 * ty) * ux + (d10 * uy + d11 * ty) * tx) * hz * fz
+                    )
 
 
 @nb.njit(cache=True, parallel=True)
@@ -725,11 +753,13 @@ def linear_eval_2d(
     out_v,
     out_g,
     nchunks,
+    oob,
 ):
     """Bilinear value (+ gradient); both axes have at least 2 points.
 
     Single-component data take a two-pass path per block of points (locate, then
-    gather and blend), as in `linear_eval_3d`.
+    gather and blend), as in `linear_eval_3d`.  Out-of-bounds queries are recorded in
+    ``oob`` (see `_note_oob`).
     """
     m = xi.shape[0]
     nv = vals.shape[1]
@@ -740,6 +770,10 @@ def linear_eval_2d(
     o1 = goff[1]
     s0 = vstr[0]
     s1 = vstr[1]
+    lo0 = gflat[o0]
+    lo1 = gflat[o1]
+    hi0 = gflat[o0 + n0 - 1]
+    hi1 = gflat[o1 + n1 - 1]
     if nv == 1:
         half = gflat.shape[0] >> 1
         u0 = guni[0]
@@ -770,6 +804,8 @@ def linear_eval_2d(
                     if xa != xa or ya != ya:
                         bb[r] = -1
                         continue
+                    _note_oob(oob, ch, 0, xa, lo0, hi0)
+                    _note_oob(oob, ch, 1, ya, lo1, hi1)
                     i, tx, hx, fx = _cell1(xa, gflat, half, o0, n0, u0, x00, ih0, ml0, mh0)
                     j, ty, hy, fy = _cell1(ya, gflat, half, o1, n1, u1, x01, ih1, ml1, mh1)
                     bb[r] = i * s0 + j * s1
@@ -825,8 +861,10 @@ def linear_eval_2d(
                         out_g[p, c, 0] = np.nan
                         out_g[p, c, 1] = np.nan
                 continue
-            x, fx = _map_coord(xa, gflat[o0], gflat[o0 + n0 - 1], mlo[0], mhi[0])
-            y, fy = _map_coord(ya, gflat[o1], gflat[o1 + n1 - 1], mlo[1], mhi[1])
+            _note_oob(oob, ch, 0, xa, lo0, hi0)
+            _note_oob(oob, ch, 1, ya, lo1, hi1)
+            x, fx = _map_coord(xa, lo0, hi0, mlo[0], mhi[0])
+            y, fy = _map_coord(ya, lo1, hi1, mlo[1], mhi[1])
             i = _locate(gflat, o0, n0, guni[0], gx0[0], ginvh[0], x)
             j = _locate(gflat, o1, n1, guni[1], gx0[1], ginvh[1], y)
             gx = gflat[o0 + i]
@@ -1380,13 +1418,15 @@ def cubic_vg_3d(
     out_v,
     out_g,
     nchunks,
+    oob,
 ):
     """Tricubic B-spline value and gradient, in two passes per block of points.
 
     Pass 1 runs axis by axis (loop-invariant axis data): locate the knot span and form the
     four basis values and derivatives, closed-form on equispaced interior spans, by the
     unrolled recursion elsewhere.  Pass 2 gathers the 4x4x4 coefficients and contracts
-    (fixed trip counts, so the loops unroll).
+    (fixed trip counts, so the loops unroll).  Out-of-bounds queries are recorded in
+    ``oob`` (see `_note_oob`).
     """
     m = xi.shape[0]
     nv = coef.shape[1]
@@ -1424,6 +1464,7 @@ def cubic_vg_3d(
                     if xa != xa:
                         bb[r] = -(1 << 62)  # stays negative: marks a NaN query
                         xa = lo
+                    _note_oob(oob, ch, a, xa, lo, hi)
                     x, f = _map_coord(xa, lo, hi, ml, mh)
                     i = _locate_fast(gflat, off, n, uni, x0, ih, x)
                     span = i + 2

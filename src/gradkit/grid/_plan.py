@@ -161,7 +161,7 @@ class GridPlan:
         out_g = np.empty((m, nv, d)) if order >= 1 else np.empty((1, 1, 1))
         out_h = np.empty((m, nv, d, d)) if order >= 2 else np.empty((1, 1, 1, 1))
         if m == 0:
-            return out_v, out_g, out_h
+            return out_v, out_g, out_h, None
         import numba
 
         nchunks = max(1, min(m, numba.get_num_threads() * 8, (m + 255) // 256))
@@ -179,21 +179,28 @@ class GridPlan:
         if serial:
             numba.set_num_threads(1)  # thread-local setting in numba
             nchunks = 1
+        oob = np.zeros((nchunks, d, 2), np.int8)
         try:
-            self._dispatch(K, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, lock)
+            fused = self._dispatch(
+                K, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, lock, oob
+            )
         finally:
             if serial:
                 numba.set_num_threads(nthreads)
-        return out_v, out_g, out_h
+        return out_v, out_g, out_h, (oob.any(axis=0) if fused else None)
 
-    def _dispatch(self, K, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, lock):
+    def _dispatch(self, K, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, lock, oob):
+        """Run the kernel for this case; True when it also filled ``oob`` (bounds check
+        fused into the evaluation pass), False when the caller must scan ``xi``."""
         with lock:
             if self.kind == "linear":
                 if d == 2 and order <= 1 and np.all(gn >= 2):
-                    K.linear_eval_2d(*common, data, self.vstr, order, out_v, out_g, nchunks)
-                elif d == 3 and order <= 1 and np.all(gn >= 2):
-                    K.linear_eval_3d(*common, data, self.vstr, order, out_v, out_g, nchunks)
-                elif order <= 1 and np.all(gn >= 2):
+                    K.linear_eval_2d(*common, data, self.vstr, order, out_v, out_g, nchunks, oob)
+                    return True
+                if d == 3 and order <= 1 and np.all(gn >= 2):
+                    K.linear_eval_3d(*common, data, self.vstr, order, out_v, out_g, nchunks, oob)
+                    return True
+                if order <= 1 and np.all(gn >= 2):
                     K.linear_eval_vg(*common, data, self.vstr, order, out_v, out_g, nchunks)
                 else:
                     K.linear_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
@@ -238,7 +245,9 @@ class GridPlan:
                     out_v,
                     out_g,
                     nchunks,
+                    oob,
                 )
+                return True
             elif order <= 1 and d != 3:
                 K.spline_eval_vg(
                     *common,
@@ -282,6 +291,7 @@ class GridPlan:
                     out_h,
                     nchunks,
                 )
+        return False
 
     def evaluate(self, xi, modes, order, fill_value, nu=None):
         """Evaluate at (m, d) points; returns [values, gradient, hessian][:order + 1]."""
@@ -295,13 +305,18 @@ class GridPlan:
             for side, mode in zip((0, 1), pair, strict=True)
             if mode in ("raise", "fill")
         ]
+        results = [self._kernel_call(xi, part, order, mlo, mhi, nu) for part in self.parts]
         if sides and m:
-            from . import _kernels as K
-
+            # checked after the evaluation: most kernels record out-of-bounds queries
+            # while they run (one pass over xi); for the others, scan xi now
             lo = np.array([g[0] for g in self.grid])
             hi = np.array([g[-1] for g in self.grid])
-            nchunks = max(1, min(m, 64, (m + 4095) // 4096))
-            flags = K.oob_scan(xi, lo, hi, nchunks).any(axis=0)
+            flags = results[0][3]
+            if flags is None:
+                from . import _kernels as K
+
+                nchunks = max(1, min(m, 64, (m + 4095) // 4096))
+                flags = K.oob_scan(xi, lo, hi, nchunks).any(axis=0)
             for a, side, mode in sides:
                 if not flags[a, side]:
                     continue
@@ -314,7 +329,6 @@ class GridPlan:
                     )
                 bad = xi[:, a] < lo[a] if side == 0 else xi[:, a] > hi[a]
                 fill_mask = bad if fill_mask is None else fill_mask | bad
-        results = [self._kernel_call(xi, part, order, mlo, mhi, nu) for part in self.parts]
         dtype = self.out_dtype(self._values_dtype)
         outs = []
         for j in range(order + 1):

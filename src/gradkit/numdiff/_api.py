@@ -13,9 +13,7 @@ from . import _engine
 from ._evaluate import Evaluator
 from ._result import DifferentiationWarning, DiffResult
 
-_METHODS = frozenset(
-    {"auto", "central", "forward", "backward", "complex", "sympy", "jax", "torch"}
-)
+_METHODS = frozenset({"auto", "central", "forward", "backward", "complex", "sympy", "jax", "torch"})
 _FD_METHODS = frozenset({"central", "forward", "backward"})
 _EPS = float(np.finfo(np.float64).eps)
 # Default first step per derivative order (times max(1, eps**0.25 |x|)): rounding error
@@ -268,8 +266,20 @@ def _differentiate(
 
         pts, batch, mode, n, dtype = _parse_points(kind, x, vectorized)
         val, vshape = differentiate_sympy(kind, f, pts, order, variables, mode)
-        return _package(kind, val, _rounding_error(val), pts.shape[0], batch, dtype,
-                        0, 0, "sympy", return_error, None, value_shape=vshape)
+        return _package(
+            kind,
+            val,
+            _rounding_error(val),
+            pts.shape[0],
+            batch,
+            dtype,
+            0,
+            0,
+            "sympy",
+            return_error,
+            None,
+            value_shape=vshape,
+        )
     if symbolic:
         raise TypeError(
             f"`f` is a sympy expression; use `method='sympy'` or 'auto', not {method!r}."
@@ -292,18 +302,33 @@ def _differentiate(
 
         if bounds is not None:
             raise ValueError(f"`bounds` does not apply to `method={method!r}`.")
-        val, vshape, nfev, ncalls = differentiate_autodiff(method, kind, f, pts, mode, order,
-                                                           vectorized, args)
-        return _package(kind, val, _rounding_error(val), pts.shape[0], batch, dtype,
-                        nfev, ncalls, method, return_error, None, value_shape=vshape)
+        val, vshape, nfev, ncalls = differentiate_autodiff(
+            method, kind, f, pts, mode, order, vectorized, args
+        )
+        return _package(
+            kind,
+            val,
+            _rounding_error(val),
+            pts.shape[0],
+            batch,
+            dtype,
+            nfev,
+            ncalls,
+            method,
+            return_error,
+            None,
+            value_shape=vshape,
+        )
 
     bnds = _parse_bounds(bounds, pts, batch, kind)
     ev = Evaluator(f, mode, n, vectorized, args)
     f0 = ev(pts)
     if kind in ("derivative", "gradient", "hessian") and ev.value_shape != ():
-        what = {"derivative": "a scalar for each element of `x`",
-                "gradient": "a scalar (use `jacobian` for vector-valued functions)",
-                "hessian": "a scalar"}[kind]
+        what = {
+            "derivative": "a scalar for each element of `x`",
+            "gradient": "a scalar (use `jacobian` for vector-valued functions)",
+            "hessian": "a scalar",
+        }[kind]
         raise ValueError(f"`f` must return {what}; got values of shape {ev.value_shape}.")
     if not np.isfinite(f0).all():
         i = np.flatnonzero(~np.isfinite(f0).all(axis=1))[0]
@@ -335,8 +360,18 @@ def _differentiate(
         h0 = _initial_steps(initial_step, pts, directions, n, d)
         side, h = _sides_and_steps(fd_method, h0, pts, directions, bnds)
         pb = _engine.Problem(
-            evaluate=ev, x=pts, f0=f0, directions=directions, d=d, h0=h, side=side,
-            accuracy=accuracy, rtol=rtol, atol=atol, maxiter=maxiter, eps=eps,
+            evaluate=ev,
+            x=pts,
+            f0=f0,
+            directions=directions,
+            d=d,
+            h0=h,
+            side=side,
+            accuracy=accuracy,
+            rtol=rtol,
+            atol=atol,
+            maxiter=maxiter,
+            eps=eps,
         )
         res = _engine.run(pb)
         val, err, success = res.value, res.error, res.success
@@ -354,8 +389,20 @@ def _differentiate(
             DifferentiationWarning,
             stacklevel=3,
         )
-    return _package(kind, val, err, pts.shape[0], batch, dtype, ev.nfev, ev.ncalls, used,
-                    return_error, success, value_shape=ev.value_shape)
+    return _package(
+        kind,
+        val,
+        err,
+        pts.shape[0],
+        batch,
+        dtype,
+        ev.nfev,
+        ev.ncalls,
+        used,
+        return_error,
+        success,
+        value_shape=ev.value_shape,
+    )
 
 
 def _rounding_error(val):
@@ -451,8 +498,9 @@ def _complex_step(ev, pts, f0, directions, eps, bnds=None):
     return cs, err, success
 
 
-def _package(kind, val, err, P, batch, dtype, nfev, ncalls, method, return_error, success,
-             value_shape=()):
+def _package(
+    kind, val, err, P, batch, dtype, nfev, ncalls, method, return_error, success, value_shape=()
+):
     """Reshape engine output (P, K, m) / (P, m, n, n) to the public shapes."""
     batch = tuple(batch)
     if kind == "derivative":
@@ -575,43 +623,144 @@ _REFERENCES = """.. [1] L. F. Richardson, "The approximate arithmetical solution
        functions", SIAM Review 40 (1998) 110-112."""
 
 
-def derivative(f, x, *, n=1, method="auto", accuracy=8, initial_step=None, bounds=None,
-               rtol=None, atol=None, maxiter=40, vectorized=True, args=(), variables=None,
-               return_error=False):
+def derivative(
+    f,
+    x,
+    *,
+    n=1,
+    method="auto",
+    accuracy=8,
+    initial_step=None,
+    bounds=None,
+    rtol=None,
+    atol=None,
+    maxiter=40,
+    vectorized=True,
+    args=(),
+    variables=None,
+    return_error=False,
+):
     return _differentiate(
-        "derivative", f, x, order=n, method=method, accuracy=accuracy,
-        initial_step=initial_step, bounds=bounds, rtol=rtol, atol=atol, maxiter=maxiter,
-        vectorized=vectorized, args=args, variables=variables, return_error=return_error,
+        "derivative",
+        f,
+        x,
+        order=n,
+        method=method,
+        accuracy=accuracy,
+        initial_step=initial_step,
+        bounds=bounds,
+        rtol=rtol,
+        atol=atol,
+        maxiter=maxiter,
+        vectorized=vectorized,
+        args=args,
+        variables=variables,
+        return_error=return_error,
     )
 
 
-def gradient(f, x, *, method="auto", accuracy=8, initial_step=None, bounds=None, rtol=None,
-             atol=None, maxiter=40, vectorized=False, args=(), variables=None,
-             return_error=False):
+def gradient(
+    f,
+    x,
+    *,
+    method="auto",
+    accuracy=8,
+    initial_step=None,
+    bounds=None,
+    rtol=None,
+    atol=None,
+    maxiter=40,
+    vectorized=False,
+    args=(),
+    variables=None,
+    return_error=False,
+):
     return _differentiate(
-        "gradient", f, x, order=1, method=method, accuracy=accuracy,
-        initial_step=initial_step, bounds=bounds, rtol=rtol, atol=atol, maxiter=maxiter,
-        vectorized=vectorized, args=args, variables=variables, return_error=return_error,
+        "gradient",
+        f,
+        x,
+        order=1,
+        method=method,
+        accuracy=accuracy,
+        initial_step=initial_step,
+        bounds=bounds,
+        rtol=rtol,
+        atol=atol,
+        maxiter=maxiter,
+        vectorized=vectorized,
+        args=args,
+        variables=variables,
+        return_error=return_error,
     )
 
 
-def jacobian(f, x, *, method="auto", accuracy=8, initial_step=None, bounds=None, rtol=None,
-             atol=None, maxiter=40, vectorized=False, args=(), variables=None,
-             return_error=False):
+def jacobian(
+    f,
+    x,
+    *,
+    method="auto",
+    accuracy=8,
+    initial_step=None,
+    bounds=None,
+    rtol=None,
+    atol=None,
+    maxiter=40,
+    vectorized=False,
+    args=(),
+    variables=None,
+    return_error=False,
+):
     return _differentiate(
-        "jacobian", f, x, order=1, method=method, accuracy=accuracy,
-        initial_step=initial_step, bounds=bounds, rtol=rtol, atol=atol, maxiter=maxiter,
-        vectorized=vectorized, args=args, variables=variables, return_error=return_error,
+        "jacobian",
+        f,
+        x,
+        order=1,
+        method=method,
+        accuracy=accuracy,
+        initial_step=initial_step,
+        bounds=bounds,
+        rtol=rtol,
+        atol=atol,
+        maxiter=maxiter,
+        vectorized=vectorized,
+        args=args,
+        variables=variables,
+        return_error=return_error,
     )
 
 
-def hessian(f, x, *, method="auto", accuracy=8, initial_step=None, bounds=None, rtol=None,
-            atol=None, maxiter=40, vectorized=False, args=(), variables=None,
-            return_error=False):
+def hessian(
+    f,
+    x,
+    *,
+    method="auto",
+    accuracy=8,
+    initial_step=None,
+    bounds=None,
+    rtol=None,
+    atol=None,
+    maxiter=40,
+    vectorized=False,
+    args=(),
+    variables=None,
+    return_error=False,
+):
     return _differentiate(
-        "hessian", f, x, order=2, method=method, accuracy=accuracy,
-        initial_step=initial_step, bounds=bounds, rtol=rtol, atol=atol, maxiter=maxiter,
-        vectorized=vectorized, args=args, variables=variables, return_error=return_error,
+        "hessian",
+        f,
+        x,
+        order=2,
+        method=method,
+        accuracy=accuracy,
+        initial_step=initial_step,
+        bounds=bounds,
+        rtol=rtol,
+        atol=atol,
+        maxiter=maxiter,
+        vectorized=vectorized,
+        args=args,
+        variables=variables,
+        return_error=return_error,
     )
 
 

@@ -54,8 +54,7 @@ def run(outdir: pathlib.Path) -> str:
         except Exception as exc:  # pragma: no cover - a broken optional install
             autodiff_note = f"autodiff via {name} failed: {exc}"
             continue
-        rows.append((f"autodiff, {name} (gradkit)", res_a.value, res_a.error.max(),
-                     res_a.nfev))
+        rows.append((f"autodiff, {name} (gradkit)", res_a.value, res_a.error.max(), res_a.nfev))
         break
     else:
         autodiff_note = (
@@ -74,8 +73,7 @@ def run(outdir: pathlib.Path) -> str:
     lines = [
         "numdiff: gradient of func(q, chi, delta) = q*chi*delta at "
         f"(q, chi, delta) = {x}; exact = {exact.tolist()}",
-        f"  {'method':32s} {'gradient':>36s} {'max |error|':>12s} {'estimate':>10s} "
-        f"{'evals':>6s}",
+        f"  {'method':32s} {'gradient':>36s} {'max |error|':>12s} {'estimate':>10s} {'evals':>6s}",
     ]
     for name, val, est, n in rows:
         err = np.abs(np.asarray(val) - exact).max()
@@ -87,8 +85,13 @@ def run(outdir: pathlib.Path) -> str:
             lines.append("  " + note)
     # q*chi*delta is linear in each variable, so any difference quotient is exact up to
     # rounding; a non-polynomial companion shows what the adaptive scheme buys.
-    g_exact = np.array([chi * np.exp(q * chi) * np.sin(delta),
-                        q * np.exp(q * chi) * np.sin(delta), np.exp(q * chi) * np.cos(delta)])
+    g_exact = np.array(
+        [
+            chi * np.exp(q * chi) * np.sin(delta),
+            q * np.exp(q * chi) * np.sin(delta),
+            np.exp(q * chi) * np.cos(delta),
+        ]
+    )
     r2 = gradient(smooth, x, return_error=True)
     a2 = approx_fprime(np.array(x), lambda p: smooth(*p))
     lines.append(
@@ -100,24 +103,25 @@ def run(outdir: pathlib.Path) -> str:
     # Figure: forward-difference error against the step, and gradkit's adaptive result.
     hs = np.logspace(-14, -1, 60)
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for f, label, color in ((func, "q*chi*delta", "C0"),
-                            (smooth, "exp(q*chi)*sin(delta)", "C1")):
+    for f, label, color in ((func, "q*chi*delta", "C0"), (smooth, "exp(q*chi)*sin(delta)", "C1")):
         f0 = f(*x)
         g_exact = gradient(f, x, method="complex") if f is smooth else exact
         errs = [abs((f(q + h, chi, delta) - f0) / h - g_exact[0]) for h in hs]
-        ax.loglog(hs, np.maximum(errs, 1e-17), color=color,
-                  label=f"forward difference, {label}")
+        ax.loglog(hs, np.maximum(errs, 1e-17), color=color, label=f"forward difference, {label}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             r = gradient(f, x, return_error=True)
         e_true = max(abs(r.value[0] - g_exact[0]), 1e-17)
-        ax.axhline(e_true, color=color, ls="--",
-                   label=f"gradkit ({r.nfev} evals): error {e_true:.0e}")
-        ax.axhline(r.error[0], color=color, ls=":",
-                   label=f"gradkit error estimate {r.error[0]:.0e}")
+        ax.axhline(
+            e_true, color=color, ls="--", label=f"gradkit ({r.nfev} evals): error {e_true:.0e}"
+        )
+        ax.axhline(
+            r.error[0], color=color, ls=":", label=f"gradkit error estimate {r.error[0]:.0e}"
+        )
     ax.axvline(np.sqrt(np.finfo(float).eps), color="gray", lw=0.8)
-    ax.text(np.sqrt(np.finfo(float).eps) * 1.3, 1e-5, "approx_fprime\nstep", color="gray",
-            fontsize=8)
+    ax.text(
+        np.sqrt(np.finfo(float).eps) * 1.3, 1e-5, "approx_fprime\nstep", color="gray", fontsize=8
+    )
     ax.set_xlabel("step h")
     ax.set_ylabel("|error| of d/dq")
     ax.set_title("d/dq at (1.5, -2, 0.5): one forward difference vs gradkit", fontsize=10)

@@ -170,7 +170,7 @@ def _evaluate_blocks(evaluate, x, dirs, dcol, blocks, unit):
 @lru_cache(maxsize=64)
 def _check_weights_cached(offsets, d, side, q):
     offs = np.frombuffer(offsets)
-    w = _solve_weights(np.concatenate(([0.0], offs[offs.size - q:])), d)
+    w = _solve_weights(np.concatenate(([0.0], offs[offs.size - q :])), d)
     c, w = float(w[0]), w[1:]
     if side == 0 and d % 2 and q % 2 == 0:
         c = 0.0  # symmetric pairs: the centre weight is exactly zero
@@ -181,8 +181,28 @@ def _check_weights_cached(offsets, d, side, q):
 class _Group:
     """Still-running entries that share one stencil, stored compactly (rows = entries)."""
 
-    _ARRAYS = ("gidx", "prow", "krow", "h", "f0", "xs", "F", "prev", "value", "error", "best",
-               "lo", "hi", "cur_err", "prov", "it", "restarts", "fresh", "itmax", "used")
+    _ARRAYS = (
+        "gidx",
+        "prow",
+        "krow",
+        "h",
+        "f0",
+        "xs",
+        "F",
+        "prev",
+        "value",
+        "error",
+        "best",
+        "lo",
+        "hi",
+        "cur_err",
+        "prov",
+        "it",
+        "restarts",
+        "fresh",
+        "itmax",
+        "used",
+    )
 
     def __init__(self, st, gidx, prow, krow, h, f0, xs):
         R, m = f0.shape
@@ -356,8 +376,15 @@ def _run_entries(ctx, ent, h0, itmax):
         acc = pb.accuracy if s == 0 else one_sided_accuracy(pb.d, pb.accuracy)
         loc = np.flatnonzero(side == s)
         g = ent[loc]
-        grp = _Group(stencil(pb.d, acc, int(s)), g, ctx.pidx[g], ctx.kidx[g],
-                     h0[loc].copy(), pb.f0[ctx.pidx[g]], ctx.xscale[g])
+        grp = _Group(
+            stencil(pb.d, acc, int(s)),
+            g,
+            ctx.pidx[g],
+            ctx.kidx[g],
+            h0[loc].copy(),
+            pb.f0[ctx.pidx[g]],
+            ctx.xscale[g],
+        )
         grp.itmax = itmax[loc].copy()
         groups.append(grp)
 
@@ -367,8 +394,9 @@ def _run_entries(ctx, ent, h0, itmax):
         if not groups:
             break
         plan = [(g, b) for g in groups for b in g.blocks()]
-        fv = _evaluate_blocks(pb.evaluate, pb.x, ctx.dirs, ctx.dcol,
-                              [b[0] for _, b in plan], ctx.unit)  # (N, m)
+        fv = _evaluate_blocks(
+            pb.evaluate, pb.x, ctx.dirs, ctx.dcol, [b[0] for _, b in plan], ctx.unit
+        )  # (N, m)
         m = fv.shape[1]
         start = 0
         for g, (blk, sel, c) in plan:
@@ -380,12 +408,12 @@ def _run_entries(ctx, ent, h0, itmax):
     # Entries still running when the iterations ran out.
     for g in all_groups:
         if g.size:
-            _finish(g, np.ones(g.size, dtype=bool), np.full(g.size, 2), value, error, status,
-                    success)
+            _finish(
+                g, np.ones(g.size, dtype=bool), np.full(g.size, 2), value, error, status, success
+            )
     if not pb.check:
         return np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)
-    return _check(all_groups, pb, pb.x, ctx.dirs, ctx.dcol, ctx.unit, value, error, status,
-                  success)
+    return _check(all_groups, pb, pb.x, ctx.dirs, ctx.dcol, ctx.unit, value, error, status, success)
 
 
 def _update(g, pb, value, error, status, success):
@@ -502,19 +530,31 @@ def _finish(g, stopping, code, value, error, status, success):
             rows = sel
             idx_ok, val_ok, err_ok = idx, val, err
         else:
-            rows = np.flatnonzero(stopping)[ok] if not isinstance(sel, slice) else (
-                np.flatnonzero(ok))
+            rows = (
+                np.flatnonzero(stopping)[ok] if not isinstance(sel, slice) else (np.flatnonzero(ok))
+            )
             idx_ok, val_ok, err_ok = idx[ok], val[ok], err[ok]
         f0 = g.f0[rows]
         h = g.h[rows]
         q = g.chk_idx.size
-        Fq = g.F[rows, :, g.W - q:]  # the innermost q offsets (chk_idx)
+        Fq = g.F[rows, :, g.W - q :]  # the innermost q offsets (chk_idx)
         R, m = f0.shape
         d = g.st.d
-        d_in = ((Fq.reshape(R * m, q) @ g.chk_w).reshape(R, m)
-                + g.chk_c * f0) / (h**d)[:, None]
-        g.pending.append((idx_ok, g.prow[rows], g.krow[rows], h * CHECK_RATIO,
-                          f0, val_ok, err_ok, d_in, g.xs[rows], g.used[rows]))
+        d_in = ((Fq.reshape(R * m, q) @ g.chk_w).reshape(R, m) + g.chk_c * f0) / (h**d)[:, None]
+        g.pending.append(
+            (
+                idx_ok,
+                g.prow[rows],
+                g.krow[rows],
+                h * CHECK_RATIO,
+                f0,
+                val_ok,
+                err_ok,
+                d_in,
+                g.xs[rows],
+                g.used[rows],
+            )
+        )
 
 
 def _check(groups, pb, x, dirs, dcol, unit, value, error, status, success):
@@ -545,10 +585,17 @@ def _check(groups, pb, x, dirs, dcol, unit, value, error, status, success):
         start += R * q
         hd = (hc**d)[:, None]
         d_c = ((Fc.reshape(R * m, q) @ g.chk_w).reshape(R, m) + g.chk_c * f0) / hd
-        noise = (16.0 * pb.eps) * ((np.abs(Fc).reshape(R * m, q) @ np.abs(g.chk_w)).reshape(
-            R, m) + abs(g.chk_c) * np.abs(f0)) / hd
-        slope = (np.abs(Fc - f0[:, :, None]).reshape(R * m, q)
-                 @ (np.abs(g.chk_w) / np.abs(g.chk_offs))).reshape(R, m)
+        noise = (
+            (16.0 * pb.eps)
+            * (
+                (np.abs(Fc).reshape(R * m, q) @ np.abs(g.chk_w)).reshape(R, m)
+                + abs(g.chk_c) * np.abs(f0)
+            )
+            / hd
+        )
+        slope = (
+            np.abs(Fc - f0[:, :, None]).reshape(R * m, q) @ (np.abs(g.chk_w) / np.abs(g.chk_offs))
+        ).reshape(R, m)
         noise += (0.5 * pb.eps) * xs[:, None] * slope / (hd * hc[:, None])
         dev = np.abs(d_c - val)
         bad = ~np.isfinite(d_c) | (dev > 1.5 * np.abs(d_in - val) + 2.0 * err + 2.0 * noise)

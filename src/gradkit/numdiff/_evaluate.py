@@ -112,8 +112,9 @@ class Evaluator:
             k = -(-N * max(self.n, 1) // CHUNK_COORDS)
             if k > 1:
                 cuts = np.linspace(0, N, k + 1).astype(np.int64)
-                arr = np.concatenate([self._call_batch(pts[a:b])
-                                      for a, b in zip(cuts[:-1], cuts[1:])])
+                arr = np.concatenate(
+                    [self._call_batch(pts[a:b]) for a, b in zip(cuts[:-1], cuts[1:])]
+                )
             else:
                 arr = self._call_batch(pts)
         else:

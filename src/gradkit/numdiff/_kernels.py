@@ -36,5 +36,13 @@ def warm_up():
     """Compile (or load from the cache) every kernel once."""
     x = np.zeros((1, 1))
     out = np.empty((1, 1), order="F")
-    fill_points(x, np.ones((1, 1)), np.zeros(1, np.int64), np.zeros(1, np.int64),
-                np.ones(1), np.ones(1), out, 0)
+    fill_points(
+        x,
+        np.ones((1, 1)),
+        np.zeros(1, np.int64),
+        np.zeros(1, np.int64),
+        np.ones(1),
+        np.ones(1),
+        out,
+        0,
+    )

@@ -64,8 +64,11 @@ def differentiate_sympy(kind, expr, pts, order, variables, mode):
     else:
         raise TypeError(f"unsupported sympy object {short_repr(expr)}.")
     allfree = set().union(*[c.free_symbols for c in comps])
-    variables = _resolve_variables(sympy.Tuple(*comps) if len(comps) > 1 else comps[0],
-                                   variables, n) if allfree or variables else None
+    variables = (
+        _resolve_variables(sympy.Tuple(*comps) if len(comps) > 1 else comps[0], variables, n)
+        if allfree or variables
+        else None
+    )
     if variables is None:  # constant expression
         variables = list(sympy.symbols(f"_x0:{n}"))
     if kind == "derivative":
