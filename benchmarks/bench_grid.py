@@ -249,7 +249,7 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results_grid.md"))
     args = parser.parse_args(argv)
     m = 100_000 if args.quick else 1_000_000
-    rounds = 3 if args.quick else 5
+    rounds = 3 if args.quick else 9
     rows, notes = [], []
     import numba
 

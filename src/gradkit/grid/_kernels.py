@@ -27,12 +27,43 @@ from __future__ import annotations
 
 import numba as nb
 import numpy as np
+from llvmlite import ir
 from numba import prange
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 
 MODE_EXTRAPOLATE = 0
 MODE_CLAMP = 1
 MODE_PERIODIC = 2
 _BLK = 64  # points per locate/gather block in the two-pass kernels
+_BLK_CUBIC = 32  # the same for tricubic blocks (32 prefetched lines per point)
+
+
+@intrinsic
+def _prefetch(typingctx, arr, idx):
+    """Hint the CPU to start loading ``arr[idx]`` into cache (LLVM's ``prefetch``).
+
+    A hint, not a load: it never faults and never changes a result.  The two-pass kernels
+    issue it for the data of each point as soon as pass 1 knows its cell, so that the
+    loads of many points are in flight while pass 1 works on the next ones.
+    """
+    sig = types.void(arr, idx)
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]], wraparound=False)
+        i8p = builder.bitcast(ptr, ir.IntType(8).as_pointer())
+        opaque = getattr(i8p.type, "is_opaque", False)
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p.type, i32, i32, i32])
+        name = "llvm.prefetch.p0" if opaque else "llvm.prefetch.p0i8"
+        fn = cgutils.get_or_insert_function(builder.module, fnty, name)
+        # read access, high temporal locality, data cache
+        builder.call(fn, [i8p, ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
 
 
 @nb.njit(cache=True, inline="always")
@@ -616,7 +647,12 @@ def linear_eval_3d(
                     i, tx, hx, fx = _cell1(xa, gflat, half, o0, n0, u0, x00, ih0, ml0, mh0)
                     j, ty, hy, fy = _cell1(ya, gflat, half, o1, n1, u1, x01, ih1, ml1, mh1)
                     k, tz, hz, fz = _cell1(za, gflat, half, o2, n2, u2, x02, ih2, ml2, mh2)
-                    bb[r] = i * s0 + j * s1 + k * s2
+                    b = i * s0 + j * s1 + k * s2
+                    bb[r] = b
+                    _prefetch(vf, b)  # the 8 corners: 4 pairs along the last axis
+                    _prefetch(vf, b + s1)
+                    _prefetch(vf, b + s0)
+                    _prefetch(vf, b + s0 + s1)
                     tt[0, r] = tx
                     tt[1, r] = ty
                     tt[2, r] = tz
@@ -808,7 +844,10 @@ def linear_eval_2d(
                     _note_oob(oob, ch, 1, ya, lo1, hi1)
                     i, tx, hx, fx = _cell1(xa, gflat, half, o0, n0, u0, x00, ih0, ml0, mh0)
                     j, ty, hy, fy = _cell1(ya, gflat, half, o1, n1, u1, x01, ih1, ml1, mh1)
-                    bb[r] = i * s0 + j * s1
+                    b = i * s0 + j * s1
+                    bb[r] = b
+                    _prefetch(vf, b)  # the 4 corners: 2 pairs along the last axis
+                    _prefetch(vf, b + s0)
                     tt[0, r] = tx
                     tt[1, r] = ty
                     hh[0, r] = hx * fx
@@ -1424,7 +1463,8 @@ def cubic_vg_3d(
 
     Pass 1 runs axis by axis (loop-invariant axis data): locate the knot span and form the
     four basis values and derivatives, closed-form on equispaced interior spans, by the
-    unrolled recursion elsewhere.  Pass 2 gathers the 4x4x4 coefficients and contracts
+    unrolled recursion elsewhere; once a point is located its coefficients are prefetched.
+    Pass 2 gathers the 4x4x4 coefficients and contracts
     (fixed trip counts, so the loops unroll).  Out-of-bounds queries are recorded in
     ``oob`` (see `_note_oob`).
     """
@@ -1435,15 +1475,16 @@ def cubic_vg_3d(
     s1 = vstr[1]
     s2 = vstr[2]
     sixth = 1.0 / 6.0
+    cf = coef.reshape(coef.size)
     for ch in prange(nchunks):
-        W = np.empty((3, 4, _BLK))
-        D = np.empty((3, 4, _BLK))
-        F = np.empty((3, _BLK))
-        bb = np.empty(_BLK, np.int64)
+        W = np.empty((3, 4, _BLK_CUBIC))
+        D = np.empty((3, 4, _BLK_CUBIC))
+        F = np.empty((3, _BLK_CUBIC))
+        bb = np.empty(_BLK_CUBIC, np.int64)
         start = ch * chunk
         stop = min(m, start + chunk)
-        for p0 in range(start, stop, _BLK):
-            nb_ = min(_BLK, stop - p0)
+        for p0 in range(start, stop, _BLK_CUBIC):
+            nb_ = min(_BLK_CUBIC, stop - p0)
             for r in range(nb_):
                 bb[r] = 0
             for a in range(3):
@@ -1490,6 +1531,15 @@ def cubic_vg_3d(
                         _cubic_basis_vd(tflat, to, span, x, W, D, a, r)
                     F[a, r] = f
                     bb[r] += (span - 3) * st
+                    bq = bb[r]
+                    if a == 2 and bq >= 0 and nv == 1:
+                        # all axes located: request the 4 x 4 rows of 4 coefficients
+                        # (both ends of each row, which may straddle two cache lines)
+                        for ii in range(4):
+                            for jj in range(4):
+                                q = bq + ii * s0 + jj * s1
+                                _prefetch(cf, q)
+                                _prefetch(cf, q + 3 * s2)
             for r in range(nb_):
                 p = p0 + r
                 b00 = bb[r]
