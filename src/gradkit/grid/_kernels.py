@@ -929,7 +929,7 @@ def linear_eval_2d(
                     out_g[p, c, 1] = ((v01 - v00) * ux + (v11 - v10) * tx) * hy * fy
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, parallel=True, fastmath={"contract"})
 def cubic_vg_2d(
     xi,
     gflat,
@@ -949,34 +949,32 @@ def cubic_vg_2d(
     out_v,
     out_g,
     nchunks,
+    oob,
 ):
-    """Bicubic B-spline value (+ gradient), fixed trip counts."""
+    """Bicubic B-spline value (+ gradient when ``order`` is 1), in two passes per block of
+    points as in `cubic_vg_3d`: `_cubic_locate_block`, then gather the 4x4 coefficients
+    and contract (fused multiply-adds where the CPU has FMA).  Out-of-bounds queries are
+    recorded in ``oob`` (see `_note_oob`).
+    """
     m = xi.shape[0]
     nv = coef.shape[1]
     chunk = (m + nchunks - 1) // nchunks
     s0 = vstr[0]
     s1 = vstr[1]
+    cf = coef.reshape(coef.size)
     for ch in prange(nchunks):
-        B = np.zeros((2, 3, 4))
-        fac = np.empty(2)
-        cbase = np.empty(2, np.int64)
-        ndu = np.empty((4, 4))
-        aa = np.empty((2, 4))
-        left = np.empty(4)
-        right = np.empty(4)
+        W = np.empty((2, 4, _BLK_CUBIC))
+        D = np.empty((2, 4, _BLK_CUBIC))
+        F = np.empty((2, _BLK_CUBIC))
+        bb = np.empty(_BLK_CUBIC, np.int64)
         start = ch * chunk
         stop = min(m, start + chunk)
-        for p in range(start, stop):
-            if _has_nan(xi, p, 2):
-                for c in range(nv):
-                    out_v[p, c] = np.nan
-                    if order >= 1:
-                        out_g[p, c, 0] = np.nan
-                        out_g[p, c, 1] = np.nan
-                continue
-            _spline_setup(
+        for p0 in range(start, stop, _BLK_CUBIC):
+            nb_ = min(_BLK_CUBIC, stop - p0)
+            _cubic_locate_block(
                 xi,
-                p,
+                p0,
+                nb_,
                 2,
                 gflat,
                 goff,
@@ -989,46 +987,54 @@ def cubic_vg_2d(
                 tflat,
                 toff,
                 ncoef,
-                3,
-                order,
-                B,
-                fac,
-                cbase,
-                ndu,
-                aa,
-                left,
-                right,
                 vstr,
+                W,
+                D,
+                F,
+                bb,
+                oob,
+                ch,
+                cf,
+                nv,
             )
-            b00 = cbase[0] + cbase[1]
-            by0 = B[1, 0, 0]
-            by1 = B[1, 0, 1]
-            by2 = B[1, 0, 2]
-            by3 = B[1, 0, 3]
-            dy0 = B[1, 1, 0]
-            dy1 = B[1, 1, 1]
-            dy2 = B[1, 1, 2]
-            dy3 = B[1, 1, 3]
-            for c in range(nv):
-                v = 0.0
-                gx = 0.0
-                gy = 0.0
-                for i in range(4):
-                    base = b00 + i * s0
-                    c0 = coef[base, c]
-                    c1 = coef[base + s1, c]
-                    c2 = coef[base + 2 * s1, c]
-                    c3 = coef[base + 3 * s1, c]
-                    z0 = c0 * by0 + c1 * by1 + c2 * by2 + c3 * by3
-                    v += B[0, 0, i] * z0
+            for r in range(nb_):
+                p = p0 + r
+                b00 = bb[r]
+                if b00 < 0:
+                    for c in range(nv):
+                        out_v[p, c] = np.nan
+                        if order >= 1:
+                            out_g[p, c, 0] = np.nan
+                            out_g[p, c, 1] = np.nan
+                    continue
+                by0 = W[1, 0, r]
+                by1 = W[1, 1, r]
+                by2 = W[1, 2, r]
+                by3 = W[1, 3, r]
+                dy0 = D[1, 0, r]
+                dy1 = D[1, 1, r]
+                dy2 = D[1, 2, r]
+                dy3 = D[1, 3, r]
+                for c in range(nv):
+                    v = 0.0
+                    gx = 0.0
+                    gy = 0.0
+                    for i in range(4):
+                        base = b00 + i * s0
+                        c0 = coef[base, c]
+                        c1 = coef[base + s1, c]
+                        c2 = coef[base + 2 * s1, c]
+                        c3 = coef[base + 3 * s1, c]
+                        z0 = c0 * by0 + c1 * by1 + c2 * by2 + c3 * by3
+                        v += W[0, i, r] * z0
+                        if order >= 1:
+                            z1 = c0 * dy0 + c1 * dy1 + c2 * dy2 + c3 * dy3
+                            gx += D[0, i, r] * z0
+                            gy += W[0, i, r] * z1
+                    out_v[p, c] = v
                     if order >= 1:
-                        z1 = c0 * dy0 + c1 * dy1 + c2 * dy2 + c3 * dy3
-                        gx += B[0, 1, i] * z0
-                        gy += B[0, 0, i] * z1
-                out_v[p, c] = v
-                if order >= 1:
-                    out_g[p, c, 0] = gx * fac[0]
-                    out_g[p, c, 1] = gy * fac[1]
+                        out_g[p, c, 0] = gx * F[0, r]
+                        out_g[p, c, 1] = gy * F[1, r]
 
 
 # ---------------------------------------------------------------------------------
@@ -1438,6 +1444,109 @@ def _cubic_basis_vd(t, to, span, x, W, D, a, r):
     D[a, 3, r] = 3.0 * q2
 
 
+@nb.njit(cache=True, inline="always")
+def _cubic_locate_block(
+    xi,
+    p0,
+    nb_,
+    d,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    tflat,
+    toff,
+    ncoef,
+    vstr,
+    W,
+    D,
+    F,
+    bb,
+    oob,
+    ch,
+    cf,
+    nv,
+):
+    """Pass 1 of the two-pass cubic kernels, for the points ``p0 .. p0 + nb_ - 1``.
+
+    Axis by axis (the axis data stay in registers): locate the knot span, record
+    out-of-bounds queries in ``oob``, and store the four basis values ``W[a, :, r]``, their
+    derivatives ``D[a, :, r]`` (closed form on equispaced interior spans, the unrolled
+    recursion elsewhere), the extrapolation factor ``F[a, r]`` and the flat index of the
+    first coefficient in ``bb[r]`` (negative for a NaN query).  Once the last axis is
+    located, the point's coefficient rows (4 along the last axis each) are prefetched.
+    """
+    sixth = 1.0 / 6.0
+    s0 = vstr[0]
+    s1 = vstr[1]
+    sl = vstr[d - 1]
+    for r in range(nb_):
+        bb[r] = 0
+    for a in range(d):
+        n = gn[a]
+        off = goff[a]
+        uni = guni[a]
+        x0 = gx0[a]
+        ih = ginvh[a]
+        lo = gflat[off]
+        hi = gflat[off + n - 1]
+        ml = mlo[a]
+        mh = mhi[a]
+        to = toff[a]
+        nc = ncoef[a]
+        st = vstr[a]
+        for r in range(nb_):
+            xa = xi[p0 + r, a]
+            if xa != xa:
+                bb[r] = -(1 << 62)  # stays negative: marks a NaN query
+                xa = lo
+            _note_oob(oob, ch, a, xa, lo, hi)
+            x, f = _map_coord(xa, lo, hi, ml, mh)
+            i = _locate_fast(gflat, off, n, uni, x0, ih, x)
+            span = i + 2
+            if span < 3:
+                span = 3
+            if span > nc - 1:
+                span = nc - 1
+            if uni == 2 and span >= 6 and span <= nc - 4:
+                # interior span of an equispaced axis: knot spacing = grid spacing
+                u = (x - tflat[to + span]) * ih
+                w = 1.0 - u
+                u2 = u * u
+                u3 = u2 * u
+                W[a, 0, r] = w * w * w * sixth
+                W[a, 1, r] = (0.5 * u3 - u2) + 4.0 * sixth
+                W[a, 2, r] = (-0.5 * u3 + 0.5 * (u2 + u)) + sixth
+                W[a, 3, r] = u3 * sixth
+                D[a, 0, r] = -0.5 * w * w * ih
+                D[a, 1, r] = (1.5 * u2 - 2.0 * u) * ih
+                D[a, 2, r] = (-1.5 * u2 + u + 0.5) * ih
+                D[a, 3, r] = 0.5 * u2 * ih
+            else:
+                _cubic_basis_vd(tflat, to, span, x, W, D, a, r)
+            F[a, r] = f
+            bb[r] += (span - 3) * st
+            bq = bb[r]
+            if a == d - 1 and bq >= 0 and nv == 1:
+                # all axes located: request the point's rows of 4 coefficients (both ends
+                # of each row, which may straddle two cache lines)
+                if d == 2:
+                    for ii in range(4):
+                        q = bq + ii * s0
+                        _prefetch(cf, q)
+                        _prefetch(cf, q + 3 * sl)
+                else:
+                    for ii in range(4):
+                        for jj in range(4):
+                            q = bq + ii * s0 + jj * s1
+                            _prefetch(cf, q)
+                            _prefetch(cf, q + 3 * sl)
+
+
 @nb.njit(cache=True, parallel=True, fastmath={"contract"})
 def cubic_vg_3d(
     xi,
@@ -1461,10 +1570,8 @@ def cubic_vg_3d(
 ):
     """Tricubic B-spline value and gradient, in two passes per block of points.
 
-    Pass 1 runs axis by axis (loop-invariant axis data): locate the knot span and form the
-    four basis values and derivatives, closed-form on equispaced interior spans, by the
-    unrolled recursion elsewhere; once a point is located its coefficients are prefetched.
-    Pass 2 gathers the 4x4x4 coefficients and contracts (fixed trip counts, so the loops
+    Pass 1 (`_cubic_locate_block`) locates every point and forms its basis weights; pass 2
+    gathers the 4x4x4 coefficients and contracts (fixed trip counts, so the loops
     unroll), with multiply-adds fused where the CPU has FMA (``fastmath={"contract"}``:
     one rounding instead of two, no other reordering).  Out-of-bounds queries are
     recorded in ``oob`` (see `_note_oob`).
@@ -1475,7 +1582,6 @@ def cubic_vg_3d(
     s0 = vstr[0]
     s1 = vstr[1]
     s2 = vstr[2]
-    sixth = 1.0 / 6.0
     cf = coef.reshape(coef.size)
     for ch in prange(nchunks):
         W = np.empty((3, 4, _BLK_CUBIC))
@@ -1486,61 +1592,32 @@ def cubic_vg_3d(
         stop = min(m, start + chunk)
         for p0 in range(start, stop, _BLK_CUBIC):
             nb_ = min(_BLK_CUBIC, stop - p0)
-            for r in range(nb_):
-                bb[r] = 0
-            for a in range(3):
-                n = gn[a]
-                off = goff[a]
-                uni = guni[a]
-                x0 = gx0[a]
-                ih = ginvh[a]
-                lo = gflat[off]
-                hi = gflat[off + n - 1]
-                ml = mlo[a]
-                mh = mhi[a]
-                to = toff[a]
-                nc = ncoef[a]
-                st = vstr[a]
-                for r in range(nb_):
-                    xa = xi[p0 + r, a]
-                    if xa != xa:
-                        bb[r] = -(1 << 62)  # stays negative: marks a NaN query
-                        xa = lo
-                    _note_oob(oob, ch, a, xa, lo, hi)
-                    x, f = _map_coord(xa, lo, hi, ml, mh)
-                    i = _locate_fast(gflat, off, n, uni, x0, ih, x)
-                    span = i + 2
-                    if span < 3:
-                        span = 3
-                    if span > nc - 1:
-                        span = nc - 1
-                    if uni == 2 and span >= 6 and span <= nc - 4:
-                        # interior span of an equispaced axis: knot spacing = grid spacing
-                        u = (x - tflat[to + span]) * ih
-                        w = 1.0 - u
-                        u2 = u * u
-                        u3 = u2 * u
-                        W[a, 0, r] = w * w * w * sixth
-                        W[a, 1, r] = (0.5 * u3 - u2) + 4.0 * sixth
-                        W[a, 2, r] = (-0.5 * u3 + 0.5 * (u2 + u)) + sixth
-                        W[a, 3, r] = u3 * sixth
-                        D[a, 0, r] = -0.5 * w * w * ih
-                        D[a, 1, r] = (1.5 * u2 - 2.0 * u) * ih
-                        D[a, 2, r] = (-1.5 * u2 + u + 0.5) * ih
-                        D[a, 3, r] = 0.5 * u2 * ih
-                    else:
-                        _cubic_basis_vd(tflat, to, span, x, W, D, a, r)
-                    F[a, r] = f
-                    bb[r] += (span - 3) * st
-                    bq = bb[r]
-                    if a == 2 and bq >= 0 and nv == 1:
-                        # all axes located: request the 4 x 4 rows of 4 coefficients
-                        # (both ends of each row, which may straddle two cache lines)
-                        for ii in range(4):
-                            for jj in range(4):
-                                q = bq + ii * s0 + jj * s1
-                                _prefetch(cf, q)
-                                _prefetch(cf, q + 3 * s2)
+            _cubic_locate_block(
+                xi,
+                p0,
+                nb_,
+                3,
+                gflat,
+                goff,
+                gn,
+                guni,
+                gx0,
+                ginvh,
+                mlo,
+                mhi,
+                tflat,
+                toff,
+                ncoef,
+                vstr,
+                W,
+                D,
+                F,
+                bb,
+                oob,
+                ch,
+                cf,
+                nv,
+            )
             for r in range(nb_):
                 p = p0 + r
                 b00 = bb[r]

@@ -233,7 +233,9 @@ class GridPlan:
                     out_v,
                     out_g,
                     nchunks,
+                    oob,
                 )
+                return True
             elif d == 3 and order == 1 and self.k == 3:
                 K.cubic_vg_3d(
                     *common,
