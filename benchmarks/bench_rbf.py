@@ -10,9 +10,10 @@ Sections: keops10k (default), memory, local, big, big-none, keops (all: all but 
   in a subprocess, above the baseline after imports and JIT warm-up).
 - local: N = 100,000, neighbors = 50, 10,000 queries: gradkit value+gradient vs scipy values.
 - big: N = 100,000 iterative with the Nystrom preconditioner (time, iterations, memory).
-- big-none: the unpreconditioned solve, measured at N = 5,000 and N = 10,000 (a full
-  unpreconditioned solve at N = 100,000 takes hours here) plus the cost of one iteration at
-  N = 100,000; extrapolated, and said so.
+- big-none: the unpreconditioned solve, measured at N = 5,000 and N = 10,000 plus the
+  cost of one iteration at N = 100,000, extrapolated to N = 100,000 (and said so).
+- big-none-full: the unpreconditioned N = 100,000 solve itself (about 40 minutes here;
+  capped at 700 iterations).
 
 Timings: interleaved repetitions, JIT warm-up excluded, medians.  Writes the markdown table
 to benchmarks/results_rbf.md.
@@ -190,6 +191,31 @@ def bench_big_none():
     return res
 
 
+def bench_big_none_full(maxiter=700):
+    from gradkit.rbf import ConvergenceError, RBFInterpolator
+
+    y, d, _ = ring_problem(100_000)
+    t0 = time.perf_counter()
+    try:
+        f = RBFInterpolator(
+            y,
+            d,
+            kernel="gaussian",
+            epsilon=EPS,
+            smoothing=1.0,
+            degree=-1,
+            solver="iterative",
+            preconditioner="none",
+            maxiter=maxiter,
+            progress=False,
+        )
+        out = {"iterations": f.n_iterations, "residual": f.residual, "converged": True}
+    except ConvergenceError as exc:
+        out = {"converged": False, "message": str(exc)}
+    out["fit_s"] = time.perf_counter() - t0
+    return out
+
+
 def bench_keops(reps=2):
     """pykeops' CPU solve of the same N = 10,000 problem (optional; skipped if missing)."""
     try:
@@ -231,6 +257,8 @@ def main(argv):
             results[sec] = bench_memory(100_000)
         elif sec == "big-none":
             results[sec] = bench_big_none()
+        elif sec == "big-none-full":
+            results[sec] = bench_big_none_full()
         elif sec == "keops":
             results[sec] = bench_keops()
         print(json.dumps({sec: results[sec]}, default=float), flush=True)

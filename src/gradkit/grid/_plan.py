@@ -309,8 +309,9 @@ class GridPlan:
         ]
         results = [self._kernel_call(xi, part, order, mlo, mhi, nu) for part in self.parts]
         if sides and m:
-            # checked after the evaluation: most kernels record out-of-bounds queries
-            # while they run (one pass over xi); for the others, scan xi now
+            # checked after the evaluation: the linear 2-D/3-D and cubic 2-D/3-D value
+            # (+gradient) kernels record out-of-bounds queries while they run (one pass
+            # over xi); for the other kernels, scan xi now
             lo = np.array([g[0] for g in self.grid])
             hi = np.array([g[-1] for g in self.grid])
             flags = results[0][3]
