@@ -207,7 +207,7 @@ def bench_big_none_full(maxiter=700):
             solver="iterative",
             preconditioner="none",
             maxiter=maxiter,
-            progress=False,
+            progress=True,  # the live line shows iterations and residual
         )
         out = {"iterations": f.n_iterations, "residual": f.residual, "converged": True}
     except ConvergenceError as exc:
