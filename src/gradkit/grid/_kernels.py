@@ -13,7 +13,14 @@ Every kernel works on a flattened problem:
   caller;
 - data or coefficients as a (N, nv) float64 array with per-axis strides ``vstr``;
 - outputs allocated by the caller: values (m, nv), gradient (m, nv, d), Hessian
-  (m, nv, d, d); ``order`` says how many of them to fill (0, 1 or 2).
+  (m, nv, d, d); ``order`` says how many of them to fill (0, 1 or 2);
+- ``oob`` (the linear 2-D/3-D and cubic 2-D/3-D kernels only): an (nchunks, d, 2) int8
+  array, zeroed by the caller, in which the kernel records queries below / above the grid
+  per chunk, axis and side, so that the caller's bounds check needs no second pass.
+
+The two-pass kernels locate a block of points first and then gather their data; pass 1
+prefetches each point's data (`_prefetch`, a hint that never faults) as soon as it is
+located.
 
 The grid cell of a coordinate is the one scipy's ``find_indices`` picks: the largest
 ``i`` in ``[0, n - 2]`` with ``g[i] <= x`` (a point on an interior grid line belongs to
