@@ -159,25 +159,30 @@ def bench_local(reps=3):
     return {"scipy_values_s": ts, "gradkit_value_grad_s": tg, "ratio": ts / tg, "max_rel_diff": rel}
 
 
-def bench_big_none():
+def _unpreconditioned_fit(n, maxiter, progress):
+    """The ring problem's Gaussian ridge fit at size ``n``, CG without a preconditioner."""
     from gradkit.rbf import RBFInterpolator
 
+    y, d, _ = ring_problem(n)
+    return RBFInterpolator(
+        y,
+        d,
+        kernel="gaussian",
+        epsilon=EPS,
+        smoothing=1.0,
+        degree=-1,
+        solver="iterative",
+        preconditioner="none",
+        maxiter=maxiter,
+        progress=progress,
+    )
+
+
+def bench_big_none():
     res = {}
     for n in (5_000, 10_000):
-        y, d, _ = ring_problem(n)
         t0 = time.perf_counter()
-        f = RBFInterpolator(
-            y,
-            d,
-            kernel="gaussian",
-            epsilon=EPS,
-            smoothing=1.0,
-            degree=-1,
-            solver="iterative",
-            preconditioner="none",
-            maxiter=5000,
-            progress=False,
-        )
+        f = _unpreconditioned_fit(n, maxiter=5000, progress=False)
         res[n] = {"fit_s": time.perf_counter() - t0, "iterations": f.n_iterations}
     # cost of one matrix-vector product at N = 100,000
     from gradkit.rbf import _kernels
@@ -192,23 +197,12 @@ def bench_big_none():
 
 
 def bench_big_none_full(maxiter=700):
-    from gradkit.rbf import ConvergenceError, RBFInterpolator
+    from gradkit.rbf import ConvergenceError
 
-    y, d, _ = ring_problem(100_000)
     t0 = time.perf_counter()
     try:
-        f = RBFInterpolator(
-            y,
-            d,
-            kernel="gaussian",
-            epsilon=EPS,
-            smoothing=1.0,
-            degree=-1,
-            solver="iterative",
-            preconditioner="none",
-            maxiter=maxiter,
-            progress=True,  # the live line shows iterations and residual
-        )
+        # the live progress line shows iterations and residual
+        f = _unpreconditioned_fit(100_000, maxiter=maxiter, progress=True)
         out = {"iterations": f.n_iterations, "residual": f.residual, "converged": True}
     except ConvergenceError as exc:
         out = {"converged": False, "message": str(exc)}
