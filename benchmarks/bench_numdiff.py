@@ -142,7 +142,7 @@ def section_vectorized(lines, reps, nd_points):
     for t in cases:
         G = t.grad(X.T).T
         fv = lambda X, f=t.f: f(X.T)  # noqa: E731
-        gradient(fv, X[:50], vectorized=True)  # warm-up (numba kernel, caches)
+        gradient(fv, X, vectorized=True)  # warm-up (numba kernels, caches)
         differentiate.jacobian(t.f, X[:50].T)
         ndg = nd.Gradient(t.f)
         ms, best = _median_times(

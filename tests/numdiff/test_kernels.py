@@ -1,11 +1,95 @@
-"""The numba point-building kernel agrees with the numpy path."""
+"""The numba kernels (stencil points, per-entry update, off-lattice check) agree bit for bit
+with the numpy path."""
+
+import warnings
 
 import numpy as np
 import pytest
 
-from gradkit.numdiff import _engine, gradient, hessian
+from gradkit.numdiff import DifferentiationWarning, _engine, derivative, gradient, hessian, jacobian
+
+from .functions import FUNCTIONS
 
 pytestmark = pytest.mark.kernels
+
+
+def _both_paths(monkeypatch, call):
+    """``call()`` with the numpy path, then with every kernel (threshold 0)."""
+    monkeypatch.setattr(_engine, "KERNEL_THRESHOLD", 10**12)
+    a = call()
+    monkeypatch.setattr(_engine, "KERNEL_THRESHOLD", 0)
+    b = call()
+    return a, b
+
+
+def _assert_identical(a, b):
+    np.testing.assert_array_equal(a.value, b.value)
+    np.testing.assert_array_equal(a.error, b.error)
+    np.testing.assert_array_equal(a.success, b.success)
+    assert (a.nfev, a.ncalls) == (b.nfev, b.ncalls)
+
+
+@pytest.mark.parametrize("t", FUNCTIONS, ids=lambda t: t.name)
+def test_kernels_bit_identical_on_the_test_set(monkeypatch, t):
+    # 40 points around x0: first windows, later iterations, rounding floors and the
+    # off-lattice check (some entries fail it and resume) all go through both paths.
+    X = t.x0 + np.random.default_rng(5).uniform(-0.3, 0.3, (40, t.n))
+    a, b = _both_paths(
+        monkeypatch, lambda: gradient(lambda X: t.f(X.T), X, vectorized=True, return_error=True)
+    )
+    _assert_identical(a, b)
+    assert np.isfinite(a.value).all()
+
+
+def _silenced(call):
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DifferentiationWarning)
+            return call()
+
+    return run
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # non-finite windows: restarts with a smaller step, and failures (status 3)
+        lambda: derivative(lambda x: np.log(x), [1e-9, 1e-3, 0.5, 2.0], return_error=True),
+        lambda: derivative(
+            lambda x: np.where(x > 0.3, np.nan, np.sin(x)), [0.25, 0.0], return_error=True
+        ),
+        # aliasing: the off-lattice check fails and the descent resumes
+        lambda: derivative(lambda x: np.sin(1e9 * x), [0.5, 1.0, 1.5], return_error=True),
+        # maxiter and failure spreads; a noisy function
+        lambda: derivative(
+            lambda x: np.sin(x) + 1e-9 * np.cos(1e7 * x), [0.1, 0.2], maxiter=3, return_error=True
+        ),
+        # one-sided stencils at bounds; higher derivatives with a centre weight
+        lambda: derivative(
+            lambda x: np.sqrt(x), [0.0, 1e-3, 1.0], bounds=(0, None), return_error=True
+        ),
+        lambda: derivative(lambda x: np.exp(x), [-1.0, 0.0, 3.0], n=3, return_error=True),
+        # several outputs (m > 1), and a Hessian (non-unit directions)
+        lambda: jacobian(
+            lambda X: np.stack([np.sin(X[:, 0] * X[:, 1]), np.exp(X[:, 1]), X[:, 0] ** 3], axis=1),
+            np.random.default_rng(1).uniform(-1, 1, (6, 2)),
+            vectorized=True,
+            return_error=True,
+        ),
+        lambda: hessian(
+            lambda X: np.cos(X[:, 0]) * np.exp(X[:, 1] * X[:, 2]),
+            np.random.default_rng(2).uniform(-1, 1, (5, 3)),
+            vectorized=True,
+            return_error=True,
+        ),
+        # a derivative that is exactly 0, and values that underflow
+        lambda: gradient(lambda x: np.sin(x[0]), [0.5, 2.0], return_error=True),
+        lambda: derivative(lambda x: 5e-324 * x, [0.0, 1.0], return_error=True),
+    ],
+)
+def test_kernels_bit_identical_on_hard_cases(monkeypatch, case):
+    a, b = _both_paths(monkeypatch, _silenced(case))
+    _assert_identical(a, b)
 
 
 @pytest.mark.parametrize("kind", ["gradient", "hessian"])

@@ -88,7 +88,8 @@ def one_sided_accuracy(d: int, accuracy: int) -> int:
     return min(accuracy, 6 if d == 1 else 4)
 
 
-# Above this many coordinates per batch the numba kernel builds the stencil points.
+# Above this many coordinates per batch the numba kernel builds the stencil points; a problem
+# whose first batch reaches it also runs its per-entry arithmetic in kernels (see run()).
 KERNEL_THRESHOLD = 50_000
 
 
@@ -241,6 +242,8 @@ class _Group:
         self.chk_idx = np.arange(self.W - q, self.W)
         self.chk_offs = np.ascontiguousarray(st.offsets[self.chk_idx])
         self.chk_c, self.chk_w = _check_weights(st, q)
+        self.abs_chk_w = np.abs(self.chk_w)
+        self.chk_w_over_u = self.abs_chk_w / np.abs(self.chk_offs)
         self.pending = []  # finished entries awaiting the off-lattice check
         # take() has already shifted every window by two (only the last two columns,
         # filled by the next store(), are stale; nothing reads them before that)
@@ -314,6 +317,9 @@ def run(pb: Problem) -> EngineResult:
     m = pb.f0.shape[1]
     E = P * K
     ctx = _Context(pb)
+    # Large problems run their per-entry arithmetic in numba kernels (same results); small
+    # ones stay in numpy and never import numba. The test: the first batch's coordinates.
+    ctx.kernels = E * (pb.accuracy + 1) * n >= KERNEL_THRESHOLD
     ctx.pidx = np.repeat(np.arange(P), K)
     ctx.kidx = np.tile(np.arange(K), P)
     ctx.side = pb.side.reshape(E).astype(np.int64)
@@ -404,85 +410,80 @@ def _run_entries(ctx, ent, h0, itmax):
             g.store(sel, c, fv[start : start + R * c].reshape(R, c, m))
             start += R * c
         for g in groups:
-            _update(g, pb, value, error, status, success)
+            _update(g, pb, ctx.kernels, value, error, status, success)
     # Entries still running when the iterations ran out.
     for g in all_groups:
         if g.size:
-            _finish(
-                g, np.ones(g.size, dtype=bool), np.full(g.size, 2), value, error, status, success
-            )
+            stopping, code = np.ones(g.size, dtype=bool), np.full(g.size, 2)
+            _finish(g, stopping, code, None, value, error, status, success)
     if not pb.check:
         return np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)
-    return _check(all_groups, pb, pb.x, ctx.dirs, ctx.dcol, ctx.unit, value, error, status, success)
+    return _check(all_groups, pb, ctx, value, error, status, success)
 
 
-def _update(g, pb, value, error, status, success):
-    st = g.st
-    R, m, W = g.F.shape
-    F2 = g.F.reshape(R * m, W)
-    hd = (g.h**pb.d)[:, None]
-    first = g.it == 0
-    # (a matrix-vector product: constant windows give exactly 0, see test_regressions)
-    est = ((F2 @ st.weights).reshape(R, m) + st.center * g.f0) / hd
-    # Rounding error of the formula; f itself carries a few ulps: count it twice.
-    # (plus the absolute floor of float64: values that underflow lose up to 2**-1074)
-    # x + t v is rounded, which perturbs each offset by up to eps |x| / 2: the error this
-    # causes is eps |x| / 2 * sum_j |w_j| |f_j - f(x)| / (|u_j| h) / h**d (slope * shift).
-    rnd = (16.0 * pb.eps) * (np.abs(F2) @ g.abs_w).reshape(R, m)
-    if st.center:
-        rnd += (16.0 * pb.eps * abs(st.center)) * np.abs(g.f0)
-    rnd += 16.0 * _TINY * st.abs_weight_sum
-    rnd /= hd
-    if g.xs.any():
-        dev = F2 - g.f0.reshape(R * m, 1)
-        np.abs(dev, out=dev)
-        slope = (dev @ g.w_over_u).reshape(R, m)
-        rnd += (0.5 * pb.eps) * g.xs[:, None] * slope / (hd * g.h[:, None])
-    ok = np.isfinite(rnd).all(axis=1)  # every weight is non-zero: catches NaN/inf in F
-    trusted_first = g.dfirst_trusted
-    if g.dfirst_w is not None and first.any():
-        # |I_0 - O_0| (or |D_0 - L_0| without the outer/inner pair), as one product with
-        # the difference of the two weight vectors
-        d_first = np.abs((F2 @ g.dfirst_w).reshape(R, m) + g.dfirst_c * g.f0) / hd
+def _weighted_sum(F, w):
+    """``sum_j F[..., j] * w[j]``, summed in index order (as the kernels sum)."""
+    s = F[..., 0] * w[0]
+    for j in range(1, w.size):
+        s += F[..., j] * w[j]
+    return s
+
+
+def _update(g, pb, kernels, value, error, status, success):
+    """One iteration of group ``g``: estimates and decisions, then write out stopped rows."""
+    R, m, _ = g.F.shape
+    hd = g.h**pb.d
+    d_in = np.empty((R, m))
+    code = np.empty(R, dtype=np.int64)
+    restart = np.empty(R, dtype=bool)
+    if kernels:
+        from ._kernels import update_windows
+
+        st = g.st
+        update_windows(
+            g.F,
+            g.f0,
+            g.h,
+            hd,
+            g.xs,
+            bool(g.xs.any()),
+            g.it,
+            g.itmax,
+            g.used,
+            g.restarts,
+            _MAX_RESTARTS,
+            g.dfirst_trusted,
+            g.dfirst_w is not None,
+            st.weights,
+            float(st.center),
+            g.abs_w,
+            g.w_over_u,
+            st.abs_weight_sum,
+            st.weights if g.dfirst_w is None else g.dfirst_w,
+            float(g.dfirst_c),
+            g.chk_w,
+            g.chk_c,
+            pb.eps,
+            _TINY,
+            pb.atol,
+            pb.rtol,
+            g.prov,
+            g.value,
+            g.error,
+            g.best,
+            g.lo,
+            g.hi,
+            g.prev,
+            g.cur_err,
+            d_in,
+            code,
+            restart,
+        )
     else:
-        d_first = np.inf
-    trunc = np.where(first[:, None], d_first, np.abs(est - g.prev))
-    err = trunc + rnd
-
-    # Keep the best estimate per component. Without the outer/inner pair the first
-    # window's indicator |D_0 - L_0| is provisional (it is small whenever the outermost
-    # weights are), and any later estimate replaces it.
-    ok2 = ok[:, None]
-    cmp = np.where(g.prov[:, None], np.inf, g.error)
-    better = ok2 & ((err < cmp) | np.isnan(g.value))
-    np.copyto(g.value, est, where=better)
-    np.copyto(g.error, err, where=better)
-    provisional_now = first & (not trusted_first)
-    g.prov = np.where(ok, provisional_now, g.prov)
-    np.minimum(g.best, err, out=g.best, where=ok2 & ~provisional_now[:, None])
-    np.copyto(g.prev, est, where=ok2)
-    np.fmin(g.lo, est, out=g.lo, where=ok2)
-    np.fmax(g.hi, est, out=g.hi, where=ok2)
-    np.copyto(g.cur_err, err, where=ok2)
-
-    later = ok & ~provisional_now
-    conv = later & (err <= pb.atol + pb.rtol * np.abs(est)).all(axis=1)
-    floor = later & (trunc <= 2.0 * rnd).all(axis=1)
-    good_before = (g.best <= 1e-6 * np.abs(g.value) + pb.atol).all(axis=1)
-    diverge = later & good_before & (err > 10.0 * g.error).any(axis=1)
-    restart = ~ok & first & (g.restarts < _MAX_RESTARTS)
-    stop_bad = ~ok & ~restart
-    g.it += ok
-    g.used += 1
-    code = np.full(R, -1)
-    code[g.it >= g.itmax] = 2
-    code[diverge] = 4
-    code[floor] = 1
-    code[conv] = 0
-    code[stop_bad] = 3
+        _update_windows_numpy(g, pb, hd, d_in, code, restart)
     stopping = code >= 0
     if stopping.any():
-        _finish(g, stopping, code, value, error, status, success)
+        _finish(g, stopping, code, d_in, value, error, status, success)
     # Restart entries whose first window hit a non-finite value with a smaller step;
     # every other running entry halves its step and slides its window.
     if restart.any():
@@ -497,26 +498,101 @@ def _update(g, pb, value, error, status, success):
         g.take(~stopping)
 
 
-def _finish(g, stopping, code, value, error, status, success):
+def _update_windows_numpy(g, pb, hd, d_in, code, restart):
+    """One iteration of every row of ``g``, in numpy (``_kernels.update_windows`` for large
+    batches does the same operations in the same order).
+
+    Updates the per-row state in place and writes the stop code (-1: continue), the restart
+    flag and the off-lattice check's lattice estimate ``d_in`` of every row.
+    """
+    st = g.st
+    F, f0 = g.F, g.f0
+    R, m, W = F.shape
+    hd = hd[:, None]
+    first = g.it == 0
+    # (constant windows give exactly 0: pairs of opposite weights are summed in turn, see
+    # test_regressions)
+    est = (_weighted_sum(F, st.weights) + st.center * f0) / hd
+    # Rounding error of the formula; f itself carries a few ulps: count it twice.
+    # (plus the absolute floor of float64: values that underflow lose up to 2**-1074)
+    # x + t v is rounded, which perturbs each offset by up to eps |x| / 2: the error this
+    # causes is eps |x| / 2 * sum_j |w_j| |f_j - f(x)| / (|u_j| h) / h**d (slope * shift).
+    rnd = (16.0 * pb.eps) * _weighted_sum(np.abs(F), g.abs_w)
+    if st.center:
+        rnd += (16.0 * pb.eps * abs(st.center)) * np.abs(f0)
+    rnd += 16.0 * _TINY * st.abs_weight_sum
+    rnd /= hd
+    if g.xs.any():
+        slope = _weighted_sum(np.abs(F - f0[:, :, None]), g.w_over_u)
+        rnd += (0.5 * pb.eps) * g.xs[:, None] * slope / (hd * g.h[:, None])
+    ok = np.isfinite(rnd).all(axis=1)  # every weight is non-zero: catches NaN/inf in F
+    trusted_first = g.dfirst_trusted
+    if g.dfirst_w is not None and first.any():
+        # |I_0 - O_0| (or |D_0 - L_0| without the outer/inner pair), as one sum with the
+        # difference of the two weight vectors
+        d_first = np.abs(_weighted_sum(F, g.dfirst_w) + g.dfirst_c * f0) / hd
+    else:
+        d_first = np.inf
+    trunc = np.where(first[:, None], d_first, np.abs(est - g.prev))
+    err = trunc + rnd
+    q = g.chk_idx.size
+    d_in[:] = (_weighted_sum(F[:, :, W - q :], g.chk_w) + g.chk_c * f0) / hd
+
+    # Keep the best estimate per component. Without the outer/inner pair the first
+    # window's indicator |D_0 - L_0| is provisional (it is small whenever the outermost
+    # weights are), and any later estimate replaces it.
+    ok2 = ok[:, None]
+    cmp = np.where(g.prov[:, None], np.inf, g.error)
+    better = ok2 & ((err < cmp) | np.isnan(g.value))
+    np.copyto(g.value, est, where=better)
+    np.copyto(g.error, err, where=better)
+    provisional_now = first & (not trusted_first)
+    g.prov[:] = np.where(ok, provisional_now, g.prov)
+    np.minimum(g.best, err, out=g.best, where=ok2 & ~provisional_now[:, None])
+    np.copyto(g.prev, est, where=ok2)
+    np.fmin(g.lo, est, out=g.lo, where=ok2)
+    np.fmax(g.hi, est, out=g.hi, where=ok2)
+    np.copyto(g.cur_err, err, where=ok2)
+
+    later = ok & ~provisional_now
+    conv = later & (err <= pb.atol + pb.rtol * np.abs(est)).all(axis=1)
+    floor = later & (trunc <= 2.0 * rnd).all(axis=1)
+    good_before = (g.best <= 1e-6 * np.abs(g.value) + pb.atol).all(axis=1)
+    diverge = later & good_before & (err > 10.0 * g.error).any(axis=1)
+    restart[:] = ~ok & first & (g.restarts < _MAX_RESTARTS)
+    stop_bad = ~ok & ~restart
+    g.it += ok
+    g.used += 1
+    code[:] = -1
+    code[g.it >= g.itmax] = 2
+    code[diverge] = 4
+    code[floor] = 1
+    code[conv] = 0
+    code[stop_bad] = 3
+
+
+def _finish(g, stopping, code, d_in, value, error, status, success):
     """Write stopped entries to the outputs.
 
     Success means converged, or at the rounding floor (the error estimate is then the
     rounding error). An error that grew tenfold after a good estimate (code 4) is *not*
     success: the good estimate may have been a coincidence (noise, aliasing). On failure
     the best estimate's error is unknown: report at least the spread of all estimates seen,
-    so that the error does not look confident.
+    so that the error does not look confident. Successful entries queue for the off-lattice
+    check with ``d_in``, their window's lattice estimate (unused when none succeeded).
     """
-    sel = slice(None) if stopping.all() else stopping
-    idx, val, err, c = g.gidx[sel], g.value[sel], g.error[sel], code[sel]
-    hi, lo = g.hi[sel], g.lo[sel]
-    cur, cur_err = g.prev[sel], g.cur_err[sel]
+    rows = slice(None) if stopping.all() else np.flatnonzero(stopping)
+    idx, val, err, c = g.gidx[rows], g.value[rows], g.error[rows], code[rows]
+    cur, cur_err = g.prev[rows], g.cur_err[rows]
     # A converged latest estimate that contradicts the best one means two plateaus (the
     # earlier one aliased): keep the latest, which the off-lattice check then tests.
     contra = (c <= 1)[:, None] & (np.abs(cur - val) > cur_err + err)
-    val = np.where(contra, cur, val)
-    err = np.where(contra, cur_err, err)
+    if contra.any():
+        val = np.where(contra, cur, val)
+        err = np.where(contra, cur_err, err)
     ok = (c <= 1) & np.isfinite(val).all(axis=1)
     if not ok.all():
+        hi, lo = g.hi[rows], g.lo[rows]
         spread = np.fmax(np.abs(hi - val), np.abs(val - lo))
         spread = np.where(np.isfinite(spread), spread, np.inf)
         err = np.where(ok[:, None], err, np.fmax(err, spread))
@@ -524,40 +600,28 @@ def _finish(g, stopping, code, value, error, status, success):
     error[idx] = err
     status[idx] = c
     success[idx] = ok
-    if ok.any():
-        # rows of the group that passed (a slice when all of them did: no copies)
-        if ok.all():
-            rows = sel
-            idx_ok, val_ok, err_ok = idx, val, err
-        else:
-            rows = (
-                np.flatnonzero(stopping)[ok] if not isinstance(sel, slice) else (np.flatnonzero(ok))
-            )
-            idx_ok, val_ok, err_ok = idx[ok], val[ok], err[ok]
-        f0 = g.f0[rows]
-        h = g.h[rows]
-        q = g.chk_idx.size
-        Fq = g.F[rows, :, g.W - q :]  # the innermost q offsets (chk_idx)
-        R, m = f0.shape
-        d = g.st.d
-        d_in = ((Fq.reshape(R * m, q) @ g.chk_w).reshape(R, m) + g.chk_c * f0) / (h**d)[:, None]
-        g.pending.append(
-            (
-                idx_ok,
-                g.prow[rows],
-                g.krow[rows],
-                h * CHECK_RATIO,
-                f0,
-                val_ok,
-                err_ok,
-                d_in,
-                g.xs[rows],
-                g.used[rows],
-            )
+    if not ok.any():
+        return
+    if not ok.all():
+        rows = np.flatnonzero(ok) if isinstance(rows, slice) else rows[ok]
+        idx, val, err = idx[ok], val[ok], err[ok]
+    g.pending.append(
+        (
+            idx,
+            g.prow[rows],
+            g.krow[rows],
+            g.h[rows] * CHECK_RATIO,
+            g.f0[rows],
+            val,
+            err,
+            d_in[rows],
+            g.xs[rows],
+            g.used[rows],
         )
+    )
 
 
-def _check(groups, pb, x, dirs, dcol, unit, value, error, status, success):
+def _check(groups, pb, ctx, value, error, status, success):
     """Off-lattice check of every successful entry, in one batch of evaluations.
 
     All stencil points lie on the lattice ``x + h0 2**-k u`` (or ``2**(-k/2)``), and a
@@ -576,39 +640,31 @@ def _check(groups, pb, x, dirs, dcol, unit, value, error, status, success):
     if not todo:
         return np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)
     blocks = [(p[1], p[2], p[3], g.chk_offs) for g, p in todo]
-    fv = _evaluate_blocks(pb.evaluate, x, dirs, dcol, blocks, unit)
+    fv = _evaluate_blocks(pb.evaluate, pb.x, ctx.dirs, ctx.dcol, blocks, ctx.unit)
     m = fv.shape[1]
     start = 0
     for g, (idx, _, _, hc, f0, val, err, d_in, xs, used) in todo:
-        R, q, d = idx.size, g.chk_offs.size, g.st.d
-        Fc = fv[start : start + R * q].reshape(R, q, m).transpose(0, 2, 1)
+        R, q = idx.size, g.chk_offs.size
+        Fc = fv[start : start + R * q].reshape(R, q, m)
         start += R * q
-        hd = (hc**d)[:, None]
-        d_c = ((Fc.reshape(R * m, q) @ g.chk_w).reshape(R, m) + g.chk_c * f0) / hd
-        noise = (
-            (16.0 * pb.eps)
-            * (
-                (np.abs(Fc).reshape(R * m, q) @ np.abs(g.chk_w)).reshape(R, m)
-                + abs(g.chk_c) * np.abs(f0)
-            )
-            / hd
-        )
-        slope = (
-            np.abs(Fc - f0[:, :, None]).reshape(R * m, q) @ (np.abs(g.chk_w) / np.abs(g.chk_offs))
-        ).reshape(R, m)
-        noise += (0.5 * pb.eps) * xs[:, None] * slope / (hd * hc[:, None])
-        dev = np.abs(d_c - val)
-        bad = ~np.isfinite(d_c) | (dev > 1.5 * np.abs(d_in - val) + 2.0 * err + 2.0 * noise)
-        bad_rows = bad.any(axis=1)
-        if bad_rows.any():
-            ib = idx[bad_rows]
-            new_err = np.where(np.isfinite(dev), 2.0 * dev + np.abs(d_in - val), np.inf)
-            error[ib] = np.fmax(err, new_err)[bad_rows]
+        hd = hc**g.st.d
+        bad = np.empty(R, dtype=bool)
+        new_err = np.empty((R, m))
+        args = (Fc, f0, val, err, d_in, xs, hc, hd, g.chk_w, g.abs_chk_w, g.chk_w_over_u)
+        if ctx.kernels:
+            from ._kernels import check_rows
+
+            check_rows(*args, g.chk_c, pb.eps, bad, new_err)
+        else:
+            _check_rows_numpy(*args, g.chk_c, pb.eps, bad, new_err)
+        if bad.any():
+            ib = idx[bad]
+            error[ib] = new_err[bad]
             status[ib] = 5
             success[ib] = False
             failed.append(ib)
-            h_fail.append(hc[bad_rows] / CHECK_RATIO)
-            used_fail.append(used[bad_rows])
+            h_fail.append(hc[bad] / CHECK_RATIO)
+            used_fail.append(used[bad])
     for g in groups:
         g.pending = []
     if not failed:
@@ -616,3 +672,24 @@ def _check(groups, pb, x, dirs, dcol, unit, value, error, status, success):
     failed = np.concatenate(failed)
     order = np.argsort(failed)
     return failed[order], np.concatenate(h_fail)[order], np.concatenate(used_fail)[order]
+
+
+def _check_rows_numpy(
+    Fc, f0, val, err, d_in, xs, hc, hd, chk_w, abs_chk_w, chk_w_over_u, chk_c, eps, bad, new_err
+):
+    """Which rows fail the off-lattice check, and their enlarged errors, in numpy.
+
+    ``Fc`` is ``(R, q, m)``; ``_kernels.check_rows`` (large batches) does the same
+    operations in the same order.
+    """
+    Fc = Fc.transpose(0, 2, 1)  # (R, m, q)
+    hd = hd[:, None]
+    d_c = (_weighted_sum(Fc, chk_w) + chk_c * f0) / hd
+    noise = (16.0 * eps) * (_weighted_sum(np.abs(Fc), abs_chk_w) + abs(chk_c) * np.abs(f0)) / hd
+    slope = _weighted_sum(np.abs(Fc - f0[:, :, None]), chk_w_over_u)
+    noise += (0.5 * eps) * xs[:, None] * slope / (hd * hc[:, None])
+    dev = np.abs(d_c - val)
+    dev_in = np.abs(d_in - val)
+    bad_k = ~np.isfinite(d_c) | (dev > 1.5 * dev_in + 2.0 * err + 2.0 * noise)
+    bad[:] = bad_k.any(axis=1)
+    new_err[:] = np.fmax(err, np.where(np.isfinite(dev), 2.0 * dev + dev_in, np.inf))
