@@ -128,3 +128,19 @@ def test_noisy_function_warns_or_covers():
         res = derivative(f, 0.5, return_error=True)
     covered = abs(res.value - np.cos(0.5)) <= res.error
     assert covered or any(issubclass(r.category, DifferentiationWarning) for r in rec)
+
+
+@pytest.mark.parametrize("t", [t for t in FUNCTIONS if t.n >= 3], ids=lambda t: t.name)
+def test_screen_saves_evaluations_and_agrees_with_per_entry_checks(monkeypatch, t):
+    from gradkit.numdiff import _engine
+
+    X = t.x0 + np.random.default_rng(4).uniform(-0.3, 0.3, (20, t.n))
+    exact = t.grad(X.T).T
+    screened = gradient(lambda X: t.f(X.T), X, vectorized=True, return_error=True)
+    monkeypatch.setattr(_engine, "SCREEN_MIN", 10**9)
+    per_entry = gradient(lambda X: t.f(X.T), X, vectorized=True, return_error=True)
+    assert screened.success.all() and per_entry.success.all()
+    assert (np.abs(screened.value - exact) <= screened.error).all()
+    assert (np.abs(screened.value - per_entry.value) <= screened.error + per_entry.error).all()
+    # one evaluation per entry becomes two per point (unless a screen fails)
+    assert screened.nfev <= per_entry.nfev - 20 * (t.n - 2)

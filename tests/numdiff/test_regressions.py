@@ -68,3 +68,42 @@ def test_underflowing_values_keep_a_nonzero_error():
     # error estimate was exactly 0 although the true derivative is 5e-324.
     res = derivative(lambda x: 5e-324 * x, 0.0, return_error=True)
     assert abs(res.value - 5e-324) <= res.error
+
+
+def test_aliasing_in_one_gradient_component_is_caught_by_the_screen():
+    # Gradients check each point's central first derivatives together (one screen along
+    # w = sum_r h_r e_r, two evaluations). sin(1e9 x_2) aliases on the dyadic lattice: a
+    # screen that always passed would leave 47 of these 50 components confidently wrong.
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0.2, 3, (50, 5))
+    a = np.linspace(0.6, 1.4, 5)
+    exact = -np.sin(X @ a)[:, None] * a
+    exact[:, 2] += 1e9 * np.cos(1e9 * X[:, 2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DifferentiationWarning)
+        res = gradient(
+            lambda X: np.sin(1e9 * X[:, 2]) + np.cos(X @ a), X, vectorized=True, return_error=True
+        )
+    assert not (res.success & (np.abs(res.value - exact) > res.error)).any()
+    assert res.success[:, [0, 1, 3, 4]].all()
+
+
+def test_screen_and_per_entry_checks_mixed():
+    # Point 1's third component fails (sqrt of negative numbers), leaving two successful
+    # entries there: fewer than SCREEN_MIN, so they get per-entry checks while point 0
+    # is screened. sin(1e9 x_0) aliases on the lattice: both routes must catch it.
+    from gradkit.numdiff import _engine
+
+    X = np.array([[0.3, 0.5, 0.7], [0.3, 0.5, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DifferentiationWarning)
+        res = gradient(
+            lambda X: np.sin(1e9 * X[:, 0]) + X[:, 1] ** 2 + np.sqrt(X[:, 2]),
+            X,
+            vectorized=True,
+            return_error=True,
+        )
+    assert _engine.SCREEN_MIN == 3
+    exact = np.stack([1e9 * np.cos(1e9 * X[:, 0]), 2 * X[:, 1], [0.5 / np.sqrt(0.7), 0]], axis=1)
+    np.testing.assert_array_equal(res.success[:, 1:], [[True, True], [True, False]])
+    assert not (res.success & (np.abs(res.value - exact) > res.error)).any()

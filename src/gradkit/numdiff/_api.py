@@ -594,16 +594,18 @@ _COMMON_NOTES = """The finite-difference estimate for each derivative uses the n
     change between successive iterations, plus the rounding error
     ``16 eps sum |w_j f_j| / h**d`` of the stencil; iteration stops when it is below the
     tolerance or at the rounding floor, and the estimate with the smallest error estimate
-    is returned. Every derivative that
-    converges is then checked once off the dyadic lattice of the stencils: the lowest-order
-    formula on the innermost offsets scaled by an irrational ratio must agree with the
-    converged value as well as it does on the lattice (one extra evaluation per first
-    derivative, two per second derivative). This catches aliasing, where a function
-    oscillating faster than the steps looks smooth on the lattice and converges to a wrong
-    value; such a derivative resumes its descent with smaller steps, and if it never passes
-    it is reported as failed. Entries that fail (aliasing, a function oscillating faster than
-    the smallest step, noise, a kink) emit a :class:`DifferentiationWarning` and carry a
-    large error estimate: at least the spread of all estimates seen. With ``maxiter=1`` the
+    is returned. Every derivative that converges is then checked once off the dyadic
+    lattice of the stencils: the lowest-order formula on the innermost offsets scaled by an
+    irrational ratio must agree with the converged value as well as it does on the lattice
+    (one extra evaluation per first derivative, two per second derivative; a gradient's or
+    Jacobian's first derivatives at one point, three or more, are checked together along
+    the sum of their steps, for two evaluations per point, and one each only where that
+    fails). This catches aliasing, where a function oscillating faster than the steps looks
+    smooth on the lattice and converges to a wrong value; such a derivative resumes its
+    descent with smaller steps, and if it never passes it is reported as failed. Entries
+    that fail (aliasing, a function oscillating faster than the smallest step, noise, a
+    kink) emit a :class:`DifferentiationWarning` and carry a large error estimate: at least
+    the spread of all estimates seen. With ``maxiter=1`` the
     error is only the first window's indicator (and a warning is emitted).
 
     The complex step [2]_ ``Im f(x + i h) / h`` with ``h = 1e-20 |x|`` (``1e-20`` at 0) is

@@ -28,9 +28,10 @@ the rounding level (smaller steps cannot help), when the error grew tenfold past
 estimate, or at ``maxiter``; the estimate with the smallest error estimate seen is
 returned; an estimate that converged again later and contradicts the best one replaces
 it (the earlier plateau was aliased). Every successful entry then passes an off-lattice
-check (:func:`_check`), or resumes its descent from half its last step. All entries still
-running are evaluated together, so a vectorised ``f`` costs one call per iteration (plus
-one for the checks).
+check (:func:`_check`; a gradient's or Jacobian's entries at one point are first screened
+together, for two evaluations per point), or resumes its descent from half its last step.
+All entries still running are evaluated together, so a vectorised ``f`` costs one call per
+iteration (plus one for the checks, and one more for entries whose screen failed).
 """
 
 from __future__ import annotations
@@ -610,7 +611,7 @@ def _finish(g, stopping, code, d_in, value, error, status, success):
             idx,
             g.prow[rows],
             g.krow[rows],
-            g.h[rows] * CHECK_RATIO,
+            g.h[rows],
             g.f0[rows],
             val,
             err,
@@ -621,8 +622,17 @@ def _finish(g, stopping, code, d_in, value, error, status, success):
     )
 
 
+# A point with at least this many successful central first derivatives has them screened
+# together by one check along their combined direction (see _check).
+SCREEN_MIN = 3
+
+
+def _pending_rows(p, rows):
+    return tuple(a[rows] for a in p)
+
+
 def _check(groups, pb, ctx, value, error, status, success):
-    """Off-lattice check of every successful entry, in one batch of evaluations.
+    """Off-lattice check of every successful entry.
 
     All stencil points lie on the lattice ``x + h0 2**-k u`` (or ``2**(-k/2)``), and a
     function oscillating faster than the steps can alias into a smooth-looking pattern on
@@ -634,19 +644,112 @@ def _check(groups, pb, ctx, value, error, status, success):
     the discrepancy in its error. Costs q = 1 (central, d = 1: a one-sided difference
     quotient), 2 (central, d = 2), 4 (central, d >= 3) or d (one-sided) evaluations per
     successful derivative.
+
+    Central first derivatives along the unit directions at one point (a gradient's or a
+    Jacobian's entries), when there are at least ``SCREEN_MIN`` of them, are first screened
+    together, for two evaluations per point instead of one per entry: see :func:`_screen`.
+    Entries of a point that fails the screen get the check above, in a second batch.
     """
-    todo = [(g, p) for g in groups for p in g.pending]
-    failed, h_fail, used_fail = [], [], []
-    if not todo:
+    todo = []
+    for g in groups:
+        if g.pending:
+            p = g.pending[0]
+            if len(g.pending) > 1:
+                p = tuple(np.concatenate(a) for a in zip(*g.pending))
+            todo.append((g, p))
+        g.pending = []
+    screen = None
+    if ctx.unit:
+        for i, (g, p) in enumerate(todo):
+            if g.st.d == 1 and g.st.side == 0:
+                count = np.bincount(p[1], minlength=pb.x.shape[0])
+                many = count[p[1]] >= SCREEN_MIN
+                if many.all():
+                    screen, todo[i] = (g, p), (g, _pending_rows(p, slice(0, 0)))
+                elif many.any():
+                    screen, todo[i] = (g, _pending_rows(p, many)), (g, _pending_rows(p, ~many))
+                break
+    failed = []
+    _check_entries(todo, pb, ctx, error, status, success, failed)
+    if screen is not None:
+        g, p = screen
+        retry = _screen(g, p, pb, ctx.dcol)
+        if retry.any():
+            _check_entries([(g, _pending_rows(p, retry))], pb, ctx, error, status, success, failed)
+    if not failed:
         return np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)
-    blocks = [(p[1], p[2], p[3], g.chk_offs) for g, p in todo]
-    fv = _evaluate_blocks(pb.evaluate, pb.x, ctx.dirs, ctx.dcol, blocks, ctx.unit)
+    failed, h_fail, used_fail = (np.concatenate(a) for a in zip(*failed))
+    order = np.argsort(failed)
+    return failed[order], h_fail[order], used_fail[order]
+
+
+def _screen(g, p, pb, dcol):
+    """Which pending entries of ``p`` need their own check after the screen of their point.
+
+    For a point ``x_p`` and its entries ``r`` (unit directions ``e_r``, final steps
+    ``h_r``), the screen is the check applied to ``g_p(t) = f(x_p + t w_p)`` with ``w_p =
+    sum_r h_r e_r``. Its derivative is ``D_w = sum_r h_r D_r``, with error at most ``sum_r
+    h_r err_r``; two evaluations, at the innermost offset ``t = u`` (on every entry's
+    lattice) and at ``t = rho u`` (off it), give the difference quotients ``D_in`` and
+    ``D_c``, which must satisfy ``|D_c - D_w| <= 1.5 |D_in - D_w| + 2 err_w`` up to
+    rounding. An entry aliased on its lattice shifts ``D_w`` by ``h_r`` times its error,
+    which the off-lattice quotient does not follow, exactly as in the per-entry check.
+    The rounding term allows for ``f`` and for the rounded abscissae (``eps |x_i| / 2`` in
+    every coordinate, times the slope ``|D_r|``).
+    """
+    idx, prow, krow, h, f0, val, err, _, xs, _ = p
+    P, n = pb.x.shape
+    m = val.shape[1]
+    points = np.flatnonzero(np.bincount(prow, minlength=P))
+    slot = np.empty(P, dtype=np.int64)
+    slot[points] = np.arange(points.size)
+    s = slot[prow]  # each entry's point, numbered 0 .. points.size - 1
+    w = np.zeros((points.size, n))
+    w[s, dcol[krow]] = h  # one entry per (point, direction)
+    u = g.chk_offs[0]
+    xp = pb.x[points]
+    pts = np.empty((2 * points.size, n), order="F")
+    pts[0::2] = xp + u * w
+    pts[1::2] = xp + (CHECK_RATIO * u) * w
+    F = pb.evaluate(pts).reshape(points.size, 2, m)
+
+    def per_point(a):
+        return np.stack([np.bincount(s, a[:, k], points.size) for k in range(m)], axis=1)
+
+    D_w = per_point(h[:, None] * val)
+    err_w = per_point(h[:, None] * err)
+    slope_w = per_point(xs[:, None] * np.abs(val))
+    f0p = np.empty((points.size, m))
+    f0p[s] = f0
+    c, wc = g.chk_c, g.chk_w[0]
+    d_in = wc * F[:, 0] + c * f0p
+    d_c = (wc * F[:, 1] + c * f0p) / CHECK_RATIO
+    noise = (16.0 * pb.eps) * (abs(wc) * np.abs(F[:, 1]) + abs(c) * np.abs(f0p)) / CHECK_RATIO
+    noise += (0.5 * pb.eps) * slope_w / (CHECK_RATIO * abs(u))
+    dev = np.abs(d_c - D_w)
+    bad = ~np.isfinite(d_c) | (dev > 1.5 * np.abs(d_in - D_w) + 2.0 * err_w + 2.0 * noise)
+    return bad.any(axis=1)[s]
+
+
+def _check_entries(todo, pb, ctx, error, status, success, failed, fv=None):
+    """The per-entry check of the pending rows in ``todo`` (``(group, pending)`` pairs).
+
+    Evaluates their check points unless ``fv`` holds them; appends ``(entries, step at
+    which each stopped, iterations used)`` of the entries that failed to ``failed``.
+    """
+    todo = [(g, p) for g, p in todo if p[0].size]
+    if not todo:
+        return
+    if fv is None:
+        blocks = [(p[1], p[2], p[3] * CHECK_RATIO, g.chk_offs) for g, p in todo]
+        fv = _evaluate_blocks(pb.evaluate, pb.x, ctx.dirs, ctx.dcol, blocks, ctx.unit)
     m = fv.shape[1]
     start = 0
-    for g, (idx, _, _, hc, f0, val, err, d_in, xs, used) in todo:
+    for g, (idx, _, _, h, f0, val, err, d_in, xs, used) in todo:
         R, q = idx.size, g.chk_offs.size
         Fc = fv[start : start + R * q].reshape(R, q, m)
         start += R * q
+        hc = h * CHECK_RATIO
         hd = hc**g.st.d
         bad = np.empty(R, dtype=bool)
         new_err = np.empty((R, m))
@@ -662,16 +765,7 @@ def _check(groups, pb, ctx, value, error, status, success):
             error[ib] = new_err[bad]
             status[ib] = 5
             success[ib] = False
-            failed.append(ib)
-            h_fail.append(hc[bad] / CHECK_RATIO)
-            used_fail.append(used[bad])
-    for g in groups:
-        g.pending = []
-    if not failed:
-        return np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)
-    failed = np.concatenate(failed)
-    order = np.argsort(failed)
-    return failed[order], np.concatenate(h_fail)[order], np.concatenate(used_fail)[order]
+            failed.append((ib, h[bad], used[bad]))
 
 
 def _check_rows_numpy(
