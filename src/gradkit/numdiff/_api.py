@@ -592,7 +592,10 @@ _COMMON_NOTES = """The finite-difference estimate for each derivative uses the n
     evaluations. The error estimate is, for the first window, the difference between the
     two estimates of order ``accuracy - 2`` on its outer and inner points, afterwards the
     change between successive iterations, plus the rounding error
-    ``16 eps sum |w_j f_j| / h**d`` of the stencil; iteration stops when it is below the
+    ``16 eps sum |w_j f_j| / h**d`` of the stencil (which assumes `f` accurate to a few
+    units in the last place of its value: an `f` that loses more to cancellation inside,
+    such as a polynomial evaluated near a root, with terms much larger than its value, can
+    have an error a few times the estimate); iteration stops when it is below the
     tolerance or at the rounding floor, and the estimate with the smallest error estimate
     is returned. Every derivative that converges is then checked once off the dyadic
     lattice of the stencils: the lowest-order formula on the innermost offsets scaled by an
