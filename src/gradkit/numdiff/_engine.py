@@ -215,6 +215,9 @@ class _Group:
         self.offs = np.ascontiguousarray(st.offsets)
         self.last2 = np.ascontiguousarray(st.offsets[-2:])
         self.abs_w = np.abs(st.weights)
+        # central weights (and the first-window indicator's) come in exact pairs: summed as
+        # pairs (see _pair_sum)
+        self.pairs = 0 if st.side else (-1 if st.d % 2 else 1)
         # First-window indicator as one weight vector: I_0 - O_0 (lower-order minus outer
         # estimate), or D_0 - L_0 when the stencil has no outer sub-window.
         self.dfirst_trusted = FIRST_WINDOW_STOP and st.outer_weights is not None
@@ -430,6 +433,26 @@ def _weighted_sum(F, w):
     return s
 
 
+def _pair_sum(F, w, pairs):
+    """``sum_j F[..., j] * w[j]`` for a stencil's estimate, in index order (as the kernels).
+
+    Central weights come in exact pairs, ``w[2i + 1] = pairs * w[2i]`` (``pairs`` -1 for
+    odd, +1 for even derivatives): each pair is summed as ``w[2i] * (F[2i] -/+ F[2i + 1])``,
+    one rounding fewer per pair, and the difference of close values is exact. ``pairs`` 0
+    (one-sided stencils): the plain sum.
+    """
+    if not pairs:
+        return _weighted_sum(F, w)
+    s = None
+    for i in range(0, w.size, 2):
+        if pairs < 0:
+            t = (F[..., i] - F[..., i + 1]) * w[i]
+        else:
+            t = (F[..., i] + F[..., i + 1]) * w[i]
+        s = t if s is None else s + t
+    return s
+
+
 def _update(g, pb, kernels, value, error, status, success):
     """One iteration of group ``g``: estimates and decisions, then write out stopped rows."""
     R, m, _ = g.F.shape
@@ -455,6 +478,7 @@ def _update(g, pb, kernels, value, error, status, success):
             _MAX_RESTARTS,
             g.dfirst_trusted,
             g.dfirst_w is not None,
+            g.pairs,
             st.weights,
             float(st.center),
             g.abs_w,
@@ -513,7 +537,7 @@ def _update_windows_numpy(g, pb, hd, d_in, code, restart):
     first = g.it == 0
     # (constant windows give exactly 0: pairs of opposite weights are summed in turn, see
     # test_regressions)
-    est = (_weighted_sum(F, st.weights) + st.center * f0) / hd
+    est = (_pair_sum(F, st.weights, g.pairs) + st.center * f0) / hd
     # Rounding error of the formula; f itself carries a few ulps: count it twice.
     # (plus the absolute floor of float64: values that underflow lose up to 2**-1074)
     # x + t v is rounded, which perturbs each offset by up to eps |x| / 2: the error this
@@ -531,7 +555,7 @@ def _update_windows_numpy(g, pb, hd, d_in, code, restart):
     if g.dfirst_w is not None and first.any():
         # |I_0 - O_0| (or |D_0 - L_0| without the outer/inner pair), as one sum with the
         # difference of the two weight vectors
-        d_first = np.abs(_weighted_sum(F, g.dfirst_w) + g.dfirst_c * f0) / hd
+        d_first = np.abs(_pair_sum(F, g.dfirst_w, g.pairs) + g.dfirst_c * f0) / hd
     else:
         d_first = np.inf
     trunc = np.where(first[:, None], d_first, np.abs(est - g.prev))

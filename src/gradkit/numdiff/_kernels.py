@@ -52,6 +52,21 @@ def _weighted_sum(F, r, k, w, j0):  # pragma: no cover - jitted
 
 
 @numba.njit(cache=True, inline="always")
+def _pair_sum(F, r, k, w, pairs):  # pragma: no cover - jitted
+    """``_engine._pair_sum`` for row ``r``, output ``k``: central weights in exact pairs."""
+    if pairs == 0:
+        return _weighted_sum(F, r, k, w, 0)
+    s = 0.0
+    for i in range(0, w.shape[0], 2):
+        if pairs < 0:
+            t = (F[r, k, i] - F[r, k, i + 1]) * w[i]
+        else:
+            t = (F[r, k, i] + F[r, k, i + 1]) * w[i]
+        s = t if i == 0 else s + t
+    return s
+
+
+@numba.njit(cache=True, inline="always")
 def _nan_minimum(a, b):  # pragma: no cover - jitted
     """``np.minimum`` of two floats (a NaN in either gives NaN)."""
     if a != a or b != b:
@@ -74,6 +89,7 @@ def update_windows(
     max_restarts,
     trusted_first,
     has_dfirst,
+    pairs,
     weights,
     center,
     abs_w,
@@ -120,12 +136,10 @@ def update_windows(
         ok = True
         for k in range(m):
             fk0 = f0[r, k]
-            s = F[r, k, 0] * weights[0]
             a = abs(F[r, k, 0]) * abs_w[0]
             for j in range(1, W):
-                s += F[r, k, j] * weights[j]
                 a += abs(F[r, k, j]) * abs_w[j]
-            est[k] = (s + center * fk0) / hd[r]
+            est[k] = (_pair_sum(F, r, k, weights, pairs) + center * fk0) / hd[r]
             e = c16 * a
             if center != 0.0:
                 e += c16_center * abs(fk0)
@@ -140,7 +154,7 @@ def update_windows(
             ok = ok and np.isfinite(e)
             if first:
                 if has_dfirst:
-                    trunc[k] = abs(_weighted_sum(F, r, k, dfirst_w, 0) + dfirst_c * fk0) / hd[r]
+                    trunc[k] = abs(_pair_sum(F, r, k, dfirst_w, pairs) + dfirst_c * fk0) / hd[r]
                 else:
                     trunc[k] = np.inf
             else:
