@@ -721,7 +721,7 @@ def _screen(g, p, pb, dcol):
     The rounding term allows for ``f`` and for the rounded abscissae (``eps |x_i| / 2`` in
     every coordinate, times the slope ``|D_r|``).
     """
-    idx, prow, krow, h, f0, val, err, _, xs, _ = p
+    _, prow, krow, h, _, val, err, _, xs, _ = p
     P, n = pb.x.shape
     m = val.shape[1]
     points = np.flatnonzero(np.bincount(prow, minlength=P))
@@ -743,8 +743,7 @@ def _screen(g, p, pb, dcol):
     D_w = per_point(h[:, None] * val)
     err_w = per_point(h[:, None] * err)
     slope_w = per_point(xs[:, None] * np.abs(val))
-    f0p = np.empty((points.size, m))
-    f0p[s] = f0
+    f0p = pb.f0[points]
     c, wc = g.chk_c, g.chk_w[0]
     d_in = wc * F[:, 0] + c * f0p
     d_c = (wc * F[:, 1] + c * f0p) / CHECK_RATIO
