@@ -322,7 +322,8 @@ def _differentiate(
 
     bnds = _parse_bounds(bounds, pts, batch, kind)
     ev = Evaluator(f, mode, n, vectorized, args)
-    f0 = ev(pts)
+    # (Fortran order, as the stencil batches: a vectorised f reading X[:, i] streams)
+    f0 = ev(np.asfortranarray(pts) if vectorized else pts)
     if kind in ("derivative", "gradient", "hessian") and ev.value_shape != ():
         what = {
             "derivative": "a scalar for each element of `x`",
