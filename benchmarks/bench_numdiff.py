@@ -18,7 +18,11 @@ The table printed is written to benchmarks/results_numdiff.md.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import platform
+import resource
+import subprocess
 import sys
 import time
 import warnings
@@ -120,6 +124,51 @@ def _median_times(funcs, reps):
     }
 
 
+def _faults():
+    """Minor page faults of this process so far (fresh memory touched)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def _back_to_back(fn, reps):
+    """Median time and page faults per call of ``reps`` calls in a row (a user's loop)."""
+    fn()
+    times, f0 = [], _faults()
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times)), (_faults() - f0) / reps
+
+
+def _fresh_process(name, reps, keep_memory):
+    """gradkit's, then scipy's calls back to back in a fresh process (a user's loop).
+
+    ``keep_memory``: the allocator keeps freed memory (glibc: no trimming, no mmap), so
+    that neither call faults pages in.
+    """
+    env = dict(os.environ)
+    if keep_memory:
+        env.update(MALLOC_TRIM_THRESHOLD_="4000000000", MALLOC_TOP_PAD_="268435456")
+        env["MALLOC_MMAP_THRESHOLD_"] = "4000000000"
+    cmd = [sys.executable, __file__, "--fresh-process", name, "--reps", str(reps)]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _fresh_process_child(name, reps):
+    t = next(t for t in FUNCTIONS if t.name == name)
+    X = np.random.default_rng(0).uniform(-1.0, 1.0, (1000, 10))
+    fv = lambda X: t.f(X.T)  # noqa: E731
+    gradient(fv, X, vectorized=True)  # warm-up (numba kernels)
+    res = {}
+    for key, fn in (
+        ("gk", lambda: gradient(fv, X, vectorized=True)),
+        ("sp", lambda: differentiate.jacobian(t.f, X.T)),
+    ):
+        res[key], res[key + "_faults"] = _back_to_back(fn, reps)
+    print(json.dumps(res))
+
+
 def section_vectorized(lines, reps, nd_points):
     lines.append("## 2. Gradient of a 10-variable function at 1,000 points (vectorised)\n")
     lines.append(
@@ -139,6 +188,7 @@ def section_vectorized(lines, reps, nd_points):
     rng = np.random.default_rng(0)
     X = rng.uniform(-1.0, 1.0, (1000, 10))
     cases = [t for t in FUNCTIONS if t.n == 10]
+    alone = []
     for t in cases:
         G = t.grad(X.T).T
         fv = lambda X, f=t.f: f(X.T)  # noqa: E731
@@ -165,6 +215,32 @@ def section_vectorized(lines, reps, nd_points):
             f"{nd_t / ms['gk']:.0f}x | {cg.points} | "
             f"{cs.points} | {rel_err(rg, G):.1e} | {rel_err(rs.df.T, G):.1e} |"
         )
+        row = f"| {t.name} |"
+        for keep in (False, True):
+            r = _fresh_process(t.name, reps, keep)
+            row += (
+                f" {r['gk'] * 1e3:.1f} | {r['sp'] * 1e3:.1f} | {r['sp'] / r['gk']:.2f}x | "
+                f"{r['gk_faults']:.0f} / {r['sp_faults']:.0f} |"
+            )
+        alone.append(row)
+    lines.append("")
+    lines.append(
+        "The same calls in a fresh process each, back to back (gradkit's repetitions, then "
+        "scipy's, as in a user's loop), with the minor page faults per call: memory that the "
+        "allocator returned to the system after the previous call and that the call touches "
+        "afresh (f's temporaries among it). In the interleaved runs above, gradkit's calls "
+        "reuse memory that scipy's larger calls left and do not fault, while scipy's do. "
+        "'default': glibc's default allocator; 'no faults': an allocator that keeps freed "
+        "memory (MALLOC_TRIM_THRESHOLD_, MALLOC_MMAP_THRESHOLD_, MALLOC_TOP_PAD_), like for "
+        "like.\n"
+    )
+    lines.append(
+        "| function | gradkit ms, default | scipy ms, default | vs scipy | faults/call "
+        "(gradkit / scipy) | gradkit ms, no faults | scipy ms, no faults | vs scipy | "
+        "faults/call |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    lines.extend(alone)
     lines.append("")
 
 
@@ -196,7 +272,11 @@ def section_hessian(lines):
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--fresh-process", help=argparse.SUPPRESS)  # see _fresh_process
+    parser.add_argument("--reps", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.fresh_process:
+        return _fresh_process_child(args.fresh_process, args.reps)
     reps = 3 if args.quick else 15
     nd_points = 10 if args.quick else 30
     warnings.simplefilter("ignore")
