@@ -10,9 +10,12 @@ Sections
 3. Hessian of 10-variable functions: evaluations and accuracy vs numdifftools.Hessian and
    scipy.differentiate.hessian.
 
-Timings: same process, interleaved repetitions, medians; the numba kernel is warmed up
-before timing. Errors are max |estimate - exact| / max |exact| over the components.
-The table printed is written to benchmarks/results_numdiff.md.
+Timings: same process, interleaved repetitions, medians; the numba kernels are warmed up
+before timing. Section 2 also times each library's calls back to back in a fresh process
+(``--fresh-process``, run by the script itself), with glibc's default allocator and with
+one that keeps freed memory, since page faults on memory the allocator gave back between
+calls move the timings by milliseconds. Errors are max |estimate - exact| / max |exact|
+over the components. The table printed is written to benchmarks/results_numdiff.md.
 """
 
 from __future__ import annotations
