@@ -607,8 +607,8 @@ def _finish(g, stopping, code, d_in, value, error, status, success):
     check with ``d_in``, their window's lattice estimate (unused when none succeeded).
     """
     rows = slice(None) if stopping.all() else np.flatnonzero(stopping)
-    idx, val, err, c = g.gidx[rows], g.value[rows], g.error[rows], code[rows]
-    cur, cur_err = g.prev[rows], g.cur_err[rows]
+    idx, val, err, c = (_rows(a, rows) for a in (g.gidx, g.value, g.error, code))
+    cur, cur_err = _rows(g.prev, rows), _rows(g.cur_err, rows)
     # A converged latest estimate that contradicts the best one means two plateaus (the
     # earlier one aliased): keep the latest, which the off-lattice check then tests.
     contra = (c <= 1)[:, None] & (np.abs(cur - val) > cur_err + err)
@@ -617,7 +617,7 @@ def _finish(g, stopping, code, d_in, value, error, status, success):
         err = np.where(contra, cur_err, err)
     ok = (c <= 1) & np.isfinite(val).all(axis=1)
     if not ok.all():
-        hi, lo = g.hi[rows], g.lo[rows]
+        hi, lo = _rows(g.hi, rows), _rows(g.lo, rows)
         spread = np.fmax(np.abs(hi - val), np.abs(val - lo))
         spread = np.where(np.isfinite(spread), spread, np.inf)
         err = np.where(ok[:, None], err, np.fmax(err, spread))
@@ -628,22 +628,19 @@ def _finish(g, stopping, code, d_in, value, error, status, success):
     if not ok.any():
         return
     if not ok.all():
-        rows = np.flatnonzero(ok) if isinstance(rows, slice) else rows[ok]
-        idx, val, err = idx[ok], val[ok], err[ok]
-    g.pending.append(
-        (
-            idx,
-            g.prow[rows],
-            g.krow[rows],
-            g.h[rows],
-            g.f0[rows],
-            val,
-            err,
-            d_in[rows],
-            g.xs[rows],
-            g.used[rows],
-        )
+        keep = np.flatnonzero(ok)
+        rows = keep if isinstance(rows, slice) else rows[keep]
+        idx, val, err = (a.take(keep, axis=0) for a in (idx, val, err))
+    prow, krow, h, f0, d_in, xs, used = (
+        _rows(a, rows) for a in (g.prow, g.krow, g.h, g.f0, d_in, g.xs, g.used)
     )
+    g.pending.append((idx, prow, krow, h, f0, val, err, d_in, xs, used))
+
+
+def _rows(a, rows):
+    """``a[rows]`` along the first axis: a view for a slice, else ``take`` (faster than
+    fancy indexing on 2-D arrays)."""
+    return a[rows] if isinstance(rows, slice) else a.take(rows, axis=0)
 
 
 # A point with at least this many successful central first derivatives has them screened
@@ -652,7 +649,9 @@ SCREEN_MIN = 3
 
 
 def _pending_rows(p, rows):
-    return tuple(a[rows] for a in p)
+    """The queued entries ``rows`` (a boolean mask) of the pending tuple ``p``."""
+    rows = np.flatnonzero(rows)
+    return tuple(a.take(rows, axis=0) for a in p)
 
 
 def _check(groups, pb, ctx, value, error, status, success):
@@ -689,7 +688,7 @@ def _check(groups, pb, ctx, value, error, status, success):
                 count = np.bincount(p[1], minlength=pb.x.shape[0])
                 many = count[p[1]] >= SCREEN_MIN
                 if many.all():
-                    screen, todo[i] = (g, p), (g, _pending_rows(p, slice(0, 0)))
+                    screen, todo[i] = (g, p), (g, _pending_rows(p, np.zeros(0, dtype=bool)))
                 elif many.any():
                     screen, todo[i] = (g, _pending_rows(p, many)), (g, _pending_rows(p, ~many))
                 break
