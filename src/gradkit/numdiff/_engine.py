@@ -728,9 +728,9 @@ def _screen(g, p, pb, dcol):
     slot[points] = np.arange(points.size)
     s = slot[prow]  # each entry's point, numbered 0 .. points.size - 1
     w = np.zeros((points.size, n))
-    w[s, dcol[krow]] = h  # one entry per (point, direction)
+    np.put(w, s * n + dcol.take(krow), h)  # w[s, dcol[krow]] = h: one per (point, direction)
     u = g.chk_offs[0]
-    xp = pb.x[points]
+    xp = pb.x.take(points, axis=0)
     pts = np.empty((2 * points.size, n), order="F")
     pts[0::2] = xp + u * w
     pts[1::2] = xp + (CHECK_RATIO * u) * w
@@ -742,7 +742,7 @@ def _screen(g, p, pb, dcol):
     D_w = per_point(h[:, None] * val)
     err_w = per_point(h[:, None] * err)
     slope_w = per_point(xs[:, None] * np.abs(val))
-    f0p = pb.f0[points]
+    f0p = pb.f0.take(points, axis=0)
     c, wc = g.chk_c, g.chk_w[0]
     d_in = wc * F[:, 0] + c * f0p
     d_c = (wc * F[:, 1] + c * f0p) / CHECK_RATIO
