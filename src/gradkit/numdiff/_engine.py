@@ -426,11 +426,9 @@ def _run_entries(ctx, ent, h0, itmax):
 
 
 def _weighted_sum(F, w):
-    """``sum_j F[..., j] * w[j]``, summed in index order (as the kernels sum)."""
-    s = F[..., 0] * w[0]
-    for j in range(1, w.size):
-        s += F[..., j] * w[j]
-    return s
+    """``sum_j F[..., j] * w[j]``, summed in index order (as the kernels sum): the last
+    element of a cumulative sum, which adds one term at a time."""
+    return np.cumsum(F * w, axis=-1)[..., -1]
 
 
 def _pair_sum(F, w, pairs):
@@ -443,14 +441,9 @@ def _pair_sum(F, w, pairs):
     """
     if not pairs:
         return _weighted_sum(F, w)
-    s = None
-    for i in range(0, w.size, 2):
-        if pairs < 0:
-            t = (F[..., i] - F[..., i + 1]) * w[i]
-        else:
-            t = (F[..., i] + F[..., i + 1]) * w[i]
-        s = t if s is None else s + t
-    return s
+    if pairs < 0:
+        return _weighted_sum(F[..., 0::2] - F[..., 1::2], w[0::2])
+    return _weighted_sum(F[..., 0::2] + F[..., 1::2], w[0::2])
 
 
 def _update(g, pb, kernels, value, error, status, success):
