@@ -5,6 +5,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gradkit.numdiff import DifferentiationWarning, _engine, derivative, gradient, hessian, jacobian
 
@@ -123,3 +125,28 @@ def test_fill_points_direct():
     fill_points(x, dirs, prow, krow, h, offs, out, 1)
     expect = [[-7, -7], [1.5, 2.5], [0.5, 1.5], [3.25, 4.0], [2.75, 4.0]]
     np.testing.assert_array_equal(out, expect)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(1, 4),
+    st.sampled_from([2, 4, 6, 8, 10]),
+    st.sampled_from(["central", "forward", "backward"]),
+    st.floats(0.2, 5.0),
+    st.lists(st.floats(-3, 3), min_size=3, max_size=12),
+)
+def test_kernels_bit_identical_random(order, accuracy, method, scale, xs):
+    # Orders 1-4, accuracies, one-sided stencils, scales (rounding floors, later iterations)
+    def f(x):
+        return np.exp(np.sin(scale * x)) + np.cos(x) / (1.5 + np.sin(x))
+
+    out = []
+    for threshold in (10**12, 0):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(_engine, "KERNEL_THRESHOLD", threshold)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DifferentiationWarning)
+                out.append(
+                    derivative(f, xs, n=order, accuracy=accuracy, method=method, return_error=True)
+                )
+    _assert_identical(*out)
