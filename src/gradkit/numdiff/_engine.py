@@ -31,7 +31,8 @@ it (the earlier plateau was aliased). Every successful entry then passes an off-
 check (:func:`_check`; a gradient's or Jacobian's entries at one point are first screened
 together, for two evaluations per point), or resumes its descent from half its last step.
 All entries still running are evaluated together, so a vectorised ``f`` costs one call per
-iteration (plus one for the checks, and one more for entries whose screen failed).
+iteration, plus one for the checks (two when some points are screened and others are
+not), and one more for entries whose screen failed.
 """
 
 from __future__ import annotations
@@ -746,18 +747,16 @@ def _screen(g, p, pb, dcol):
     return bad.any(axis=1)[s]
 
 
-def _check_entries(todo, pb, ctx, error, status, success, failed, fv=None):
-    """The per-entry check of the pending rows in ``todo`` (``(group, pending)`` pairs).
-
-    Evaluates their check points unless ``fv`` holds them; appends ``(entries, step at
-    which each stopped, iterations used)`` of the entries that failed to ``failed``.
+def _check_entries(todo, pb, ctx, error, status, success, failed):
+    """The per-entry check of the pending rows in ``todo`` (``(group, pending)`` pairs),
+    in one batch of evaluations; appends ``(entries, step at which each stopped,
+    iterations used)`` of the entries that failed to ``failed``.
     """
     todo = [(g, p) for g, p in todo if p[0].size]
     if not todo:
         return
-    if fv is None:
-        blocks = [(p[1], p[2], p[3] * CHECK_RATIO, g.chk_offs) for g, p in todo]
-        fv = _evaluate_blocks(pb.evaluate, pb.x, ctx.dirs, ctx.dcol, blocks, ctx.unit)
+    blocks = [(p[1], p[2], p[3] * CHECK_RATIO, g.chk_offs) for g, p in todo]
+    fv = _evaluate_blocks(pb.evaluate, pb.x, ctx.dirs, ctx.dcol, blocks, ctx.unit)
     m = fv.shape[1]
     start = 0
     for g, (idx, _, _, h, f0, val, err, d_in, xs, used) in todo:
