@@ -429,6 +429,8 @@ def _run_entries(ctx, ent, h0, itmax):
 def _weighted_sum(F, w):
     """``sum_j F[..., j] * w[j]``, summed in index order (as the kernels sum): the last
     element of a cumulative sum, which adds one term at a time."""
+    if w.size == 1:  # (the check's one-point quotient)
+        return F[..., 0] * w[0]
     return np.cumsum(F * w, axis=-1)[..., -1]
 
 
