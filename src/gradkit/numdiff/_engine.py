@@ -602,7 +602,7 @@ def _finish(g, stopping, code, d_in, value, error, status, success):
     so that the error does not look confident. Successful entries queue for the off-lattice
     check with ``d_in``, their window's lattice estimate (unused when none succeeded).
     """
-    rows = slice(None) if stopping.all() else np.flatnonzero(stopping)
+    rows = _row_index(stopping)
     idx, val, err, c = (_rows(a, rows) for a in (g.gidx, g.value, g.error, code))
     cur, cur_err = _rows(g.prev, rows), _rows(g.cur_err, rows)
     # A converged latest estimate that contradicts the best one means two plateaus (the
@@ -633,6 +633,11 @@ def _finish(g, stopping, code, d_in, value, error, status, success):
     g.pending.append((idx, prow, krow, h, f0, val, err, d_in, xs, used))
 
 
+def _row_index(mask):
+    """The rows where ``mask`` holds: ``slice(None)`` when all do (views, no copies)."""
+    return slice(None) if mask.all() else np.flatnonzero(mask)
+
+
 def _rows(a, rows):
     """``a[rows]`` along the first axis: a view for a slice, else ``take`` (faster than
     fancy indexing on 2-D arrays)."""
@@ -644,10 +649,10 @@ def _rows(a, rows):
 SCREEN_MIN = 3
 
 
-def _pending_rows(p, rows):
-    """The queued entries ``rows`` (a boolean mask) of the pending tuple ``p``."""
-    rows = np.flatnonzero(rows)
-    return tuple(a.take(rows, axis=0) for a in p)
+def _pending_rows(p, mask):
+    """The queued entries where ``mask`` holds, of the pending tuple ``p``."""
+    rows = _row_index(mask)
+    return tuple(_rows(a, rows) for a in p)
 
 
 def _check(groups, pb, ctx, value, error, status, success):
@@ -681,11 +686,8 @@ def _check(groups, pb, ctx, value, error, status, success):
     if ctx.unit:
         for i, (g, p) in enumerate(todo):
             if g.st.d == 1 and g.st.side == 0:
-                count = np.bincount(p[1], minlength=pb.x.shape[0])
-                many = count[p[1]] >= SCREEN_MIN
-                if many.all():
-                    screen, todo[i] = (g, p), (g, _pending_rows(p, np.zeros(0, dtype=bool)))
-                elif many.any():
+                many = np.bincount(p[1])[p[1]] >= SCREEN_MIN
+                if many.any():
                     screen, todo[i] = (g, _pending_rows(p, many)), (g, _pending_rows(p, ~many))
                 break
     failed = []
