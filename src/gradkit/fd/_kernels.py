@@ -11,10 +11,12 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from .._parallel import parallel_kernel
+
 __all__ = ["apply_blocks3", "apply_rows"]
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_kernel()
 def _rows(f, out, positions, index, weights, divisor):
     pre, _, post = f.shape
     rows, width = index.shape
@@ -67,7 +69,7 @@ def _contiguous_axis(fr, orow, lo, hi, off, w, d, inplace):
         orow[k] = acc / d
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_kernel()
 def _blocks3(
     f, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1, lo2, hi2, off2, w2, d2, inplace2
 ):
@@ -95,7 +97,7 @@ def _blocks3(
             _contiguous_axis(f[i, j], o2[i, j], lo2, hi2, off2, w2, d2, inplace2)
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_kernel()
 def _rows_last(f, out, positions, index, weights, divisor):
     # Per-row stencils along the contiguous axis (post == 1).
     pre = f.shape[0]

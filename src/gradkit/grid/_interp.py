@@ -202,6 +202,9 @@ class RegularGridInterpolator:
     array([[2., 7.]])
     """
 
+    # scipy's class attribute, in scipy's order (its test suite parametrizes over it)
+    _ALL_METHODS = ["linear", "nearest", "slinear", "cubic", "quintic", "pchip", *_LEGACY]
+
     def __init__(
         self,
         points,

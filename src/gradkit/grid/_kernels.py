@@ -39,6 +39,8 @@ from numba import prange
 from numba.core import cgutils, types
 from numba.extending import intrinsic
 
+from .._parallel import parallel_kernel
+
 MODE_EXTRAPOLATE = 0
 MODE_CLAMP = 1
 MODE_PERIODIC = 2
@@ -343,7 +345,7 @@ def _reduce_vg(p, B, R, cbase, vstr, coef, order, buf, G, cnt, fac, d, out_v, ou
                 out_g[p, c, j] = G[j, 0] * fac[j]
 
 
-@nb.njit(cache=True, parallel=True)
+@parallel_kernel()
 def linear_eval_vg(
     xi,
     gflat,
@@ -395,7 +397,7 @@ def linear_eval_vg(
             _reduce_vg(p, B, 2, cbase, vstr, vals, order, buf, G, cnt, fac, d, out_v, out_g)
 
 
-@nb.njit(cache=True, parallel=True)
+@parallel_kernel()
 def spline_eval_vg(
     xi,
     gflat,
@@ -473,7 +475,7 @@ def spline_eval_vg(
 # ---------------------------------------------------------------------------------
 
 
-@nb.njit(cache=True, parallel=True)
+@parallel_kernel()
 def linear_eval(
     xi,
     gflat,
@@ -580,7 +582,7 @@ def _cell1(x, gflat, half, off, n, uni, x0, invh, ml, mh):
     return i, t, h, f
 
 
-@nb.njit(cache=True, parallel=True)
+@parallel_kernel()
 def linear_eval_3d(
     xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, nchunks, oob
 ):
@@ -779,7 +781,7 @@ def linear_eval_3d(
                     )
 
 
-@nb.njit(cache=True, parallel=True)
+@parallel_kernel()
 def linear_eval_2d(
     xi,
     gflat,
@@ -936,7 +938,7 @@ def linear_eval_2d(
                     out_g[p, c, 1] = ((v01 - v00) * ux + (v11 - v10) * tx) * hy * fy
 
 
-@nb.njit(cache=True, parallel=True, fastmath={"contract"})
+@parallel_kernel(fastmath={"contract"})
 def cubic_vg_2d(
     xi,
     gflat,
@@ -1049,7 +1051,7 @@ def cubic_vg_2d(
 # ---------------------------------------------------------------------------------
 
 
-@nb.njit(cache=True, parallel=True)
+@parallel_kernel()
 def nearest_eval(
     xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, out_h, nchunks
 ):
@@ -1233,7 +1235,7 @@ def _spline_setup(
         cbase[a] = (span - k) * vstr[a]
 
 
-@nb.njit(cache=True, parallel=True)
+@parallel_kernel()
 def spline_eval(
     xi,
     gflat,
@@ -1308,7 +1310,7 @@ def spline_eval(
             _contract(p, B, rad, cbase, vstr, coef, order, acc, cnt, fac, d, out_v, out_g, out_h)
 
 
-@nb.njit(cache=True, parallel=True)
+@parallel_kernel()
 def spline_eval_3d(
     xi,
     gflat,
@@ -1554,7 +1556,7 @@ def _cubic_locate_block(
                             _prefetch(cf, q + 3 * sl)
 
 
-@nb.njit(cache=True, parallel=True, fastmath={"contract"})
+@parallel_kernel(fastmath={"contract"})
 def cubic_vg_3d(
     xi,
     gflat,
@@ -1675,7 +1677,7 @@ def cubic_vg_3d(
                     out_g[p, c, 2] = gz * F[2, r]
 
 
-@nb.njit(cache=True, parallel=True)
+@parallel_kernel()
 def spline_eval_nu(
     xi,
     gflat,
@@ -1880,7 +1882,7 @@ def _pchip_slope(out, o, M, node, nwin, hh, at_lo, at_hi, d, order, L, tmp):
     _jet_harmonic(out, o, M, node - 1, node, w1, w2, d, order)
 
 
-@nb.njit(cache=True, parallel=True)
+@parallel_kernel()
 def pchip_eval(
     xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, out_h, nchunks
 ):

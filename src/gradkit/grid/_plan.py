@@ -7,7 +7,6 @@ interpolator ships to dask workers as is.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,8 +23,6 @@ __all__ = [
 EXTRAPOLATE_CHOICES = frozenset({"linear", "nearest", "periodic", "fill", "raise"})
 _MODE_CODE = {"linear": 0, "nearest": 1, "periodic": 2, "fill": 0, "raise": 0}
 
-# numba's workqueue threading layer is not thread-safe; omp and tbb are.
-_KERNEL_LOCK = threading.Lock()
 # below this many coefficient reads per call, kernels run on the calling thread only
 _SERIAL_WORK = 400_000
 
@@ -167,11 +164,6 @@ class GridPlan:
         nchunks = max(1, min(m, numba.get_num_threads() * 8, (m + 255) // 256))
         gflat, goff, gn, guni, gx0, ginvh = self.meta
         common = (xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi)
-        try:
-            safe = numba.threading_layer() != "workqueue"
-        except ValueError:
-            safe = False
-        lock = _NullLock() if safe else _KERNEL_LOCK
         # small batches: one thread (waking workers costs more than it saves)
         nthreads = numba.get_num_threads()
         width = {"linear": 2, "nearest": 1, "pchip": 4}.get(self.kind, self.k + 1)
@@ -182,117 +174,116 @@ class GridPlan:
         oob = np.zeros((nchunks, d, 2), np.int8)
         try:
             fused = self._dispatch(
-                K, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, lock, oob
+                K, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, oob
             )
         finally:
             if serial:
                 numba.set_num_threads(nthreads)
         return out_v, out_g, out_h, (oob.any(axis=0) if fused else None)
 
-    def _dispatch(self, K, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, lock, oob):
+    def _dispatch(self, K, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, oob):
         """Run the kernel for this case; True when it also filled ``oob`` (bounds check
         fused into the evaluation pass), False when the caller must scan ``xi``."""
-        with lock:
-            if self.kind == "linear":
-                if d == 2 and order <= 1 and np.all(gn >= 2):
-                    K.linear_eval_2d(*common, data, self.vstr, order, out_v, out_g, nchunks, oob)
-                    return True
-                if d == 3 and order <= 1 and np.all(gn >= 2):
-                    K.linear_eval_3d(*common, data, self.vstr, order, out_v, out_g, nchunks, oob)
-                    return True
-                if order <= 1 and np.all(gn >= 2):
-                    K.linear_eval_vg(*common, data, self.vstr, order, out_v, out_g, nchunks)
-                else:
-                    K.linear_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
-            elif self.kind == "nearest":
-                K.nearest_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
-            elif self.kind == "pchip":
-                K.pchip_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
-            elif nu is not None:
-                K.spline_eval_nu(
-                    *common,
-                    self.tflat,
-                    self.toff,
-                    self.ncoef,
-                    self.k,
-                    data,
-                    self.vstr,
-                    np.ascontiguousarray(nu, dtype=np.int64),
-                    out_v,
-                    nchunks,
-                )
-            elif d == 2 and order <= 1 and self.k == 3:
-                K.cubic_vg_2d(
-                    *common,
-                    self.tflat,
-                    self.toff,
-                    self.ncoef,
-                    data,
-                    self.vstr,
-                    order,
-                    out_v,
-                    out_g,
-                    nchunks,
-                    oob,
-                )
+        if self.kind == "linear":
+            if d == 2 and order <= 1 and np.all(gn >= 2):
+                K.linear_eval_2d(*common, data, self.vstr, order, out_v, out_g, nchunks, oob)
                 return True
-            elif d == 3 and order == 1 and self.k == 3:
-                K.cubic_vg_3d(
-                    *common,
-                    self.tflat,
-                    self.toff,
-                    self.ncoef,
-                    data,
-                    self.vstr,
-                    out_v,
-                    out_g,
-                    nchunks,
-                    oob,
-                )
+            if d == 3 and order <= 1 and np.all(gn >= 2):
+                K.linear_eval_3d(*common, data, self.vstr, order, out_v, out_g, nchunks, oob)
                 return True
-            elif order <= 1 and d != 3:
-                K.spline_eval_vg(
-                    *common,
-                    self.tflat,
-                    self.toff,
-                    self.ncoef,
-                    self.k,
-                    data,
-                    self.vstr,
-                    order,
-                    out_v,
-                    out_g,
-                    nchunks,
-                )
-            elif d == 3 and order <= 1:
-                K.spline_eval_3d(
-                    *common,
-                    self.tflat,
-                    self.toff,
-                    self.ncoef,
-                    self.k,
-                    data,
-                    self.vstr,
-                    order,
-                    out_v,
-                    out_g,
-                    nchunks,
-                )
+            if order <= 1 and np.all(gn >= 2):
+                K.linear_eval_vg(*common, data, self.vstr, order, out_v, out_g, nchunks)
             else:
-                K.spline_eval(
-                    *common,
-                    self.tflat,
-                    self.toff,
-                    self.ncoef,
-                    self.k,
-                    data,
-                    self.vstr,
-                    order,
-                    out_v,
-                    out_g,
-                    out_h,
-                    nchunks,
-                )
+                K.linear_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
+        elif self.kind == "nearest":
+            K.nearest_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
+        elif self.kind == "pchip":
+            K.pchip_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
+        elif nu is not None:
+            K.spline_eval_nu(
+                *common,
+                self.tflat,
+                self.toff,
+                self.ncoef,
+                self.k,
+                data,
+                self.vstr,
+                np.ascontiguousarray(nu, dtype=np.int64),
+                out_v,
+                nchunks,
+            )
+        elif d == 2 and order <= 1 and self.k == 3:
+            K.cubic_vg_2d(
+                *common,
+                self.tflat,
+                self.toff,
+                self.ncoef,
+                data,
+                self.vstr,
+                order,
+                out_v,
+                out_g,
+                nchunks,
+                oob,
+            )
+            return True
+        elif d == 3 and order == 1 and self.k == 3:
+            K.cubic_vg_3d(
+                *common,
+                self.tflat,
+                self.toff,
+                self.ncoef,
+                data,
+                self.vstr,
+                out_v,
+                out_g,
+                nchunks,
+                oob,
+            )
+            return True
+        elif order <= 1 and d != 3:
+            K.spline_eval_vg(
+                *common,
+                self.tflat,
+                self.toff,
+                self.ncoef,
+                self.k,
+                data,
+                self.vstr,
+                order,
+                out_v,
+                out_g,
+                nchunks,
+            )
+        elif d == 3 and order <= 1:
+            K.spline_eval_3d(
+                *common,
+                self.tflat,
+                self.toff,
+                self.ncoef,
+                self.k,
+                data,
+                self.vstr,
+                order,
+                out_v,
+                out_g,
+                nchunks,
+            )
+        else:
+            K.spline_eval(
+                *common,
+                self.tflat,
+                self.toff,
+                self.ncoef,
+                self.k,
+                data,
+                self.vstr,
+                order,
+                out_v,
+                out_g,
+                out_h,
+                nchunks,
+            )
         return False
 
     def evaluate(self, xi, modes, order, fill_value, nu=None):
@@ -344,14 +335,6 @@ class GridPlan:
                 arr[fill_mask] = fill_value if j == 0 else 0 * fill_value
             outs.append(arr)
         return outs
-
-
-class _NullLock:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def build_simple_plan(grid, values, method):

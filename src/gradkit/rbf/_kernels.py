@@ -26,6 +26,8 @@ import numba
 import numpy as np
 from numba import prange
 
+from .._parallel import parallel_kernel
+
 # kernel codes (keep in sync with _rbfinterp._KERNEL_CODES)
 LINEAR = 0
 TPS = 1
@@ -220,7 +222,7 @@ def _mono(xhat, powers, k, a, b):
     return val
 
 
-@numba.njit(parallel=True, cache=True)
+@parallel_kernel()
 def build_system(yeps, yhat, smoothing, kind, powers, lhs):
     """Fill ``lhs`` with ``[[K + diag(smoothing), P], [P^T, 0]]``."""
     n, nd = yeps.shape
@@ -242,7 +244,7 @@ def build_system(yeps, yhat, smoothing, kind, powers, lhs):
             lhs[n + k, n + k2] = 0.0
 
 
-@numba.njit(parallel=True, cache=True)
+@parallel_kernel()
 def polynomial_matrix(xhat, powers, out):
     """``out[i, k] = prod(xhat[i]**powers[k])``."""
     for i in prange(xhat.shape[0]):
@@ -250,7 +252,7 @@ def polynomial_matrix(xhat, powers, out):
             out[i, k] = _mono(xhat[i], powers, k, -1, -1)
 
 
-@numba.njit(parallel=True, cache=True)
+@parallel_kernel()
 def kernel_cross(xeps, yeps, kind, out):
     """``out[i, j] = phi(|xeps[i] - yeps[j]|)`` (a block of the kernel matrix)."""
     nx, nd = xeps.shape
@@ -363,7 +365,7 @@ def has_fast_path(kind, nd):
     return (kind == GAUSSIAN or kind == EXPONENTIAL) and nd <= 3
 
 
-@numba.njit(parallel=True, cache=True)
+@parallel_kernel()
 def kernel_matvec(yeps_t, kind, vt, out):
     """``out = K v`` with ``K[i, j] = phi(|yeps[i] - yeps[j]|)``, never storing ``K``.
 
@@ -396,7 +398,7 @@ def kernel_matvec(yeps_t, kind, vt, out):
                     out[i, c] = a0
 
 
-@numba.njit(parallel=True, cache=True)
+@parallel_kernel()
 def evaluate(
     x, yeps_t, eps, kind, powers, shift, scale, coeffs, coeffs_t, nderiv, out_v, out_g, out_h
 ):
@@ -549,7 +551,7 @@ def _lu_solve_inplace(a, b, nn):
     return True
 
 
-@numba.njit(parallel=True, cache=True)
+@parallel_kernel()
 def local_solve_evaluate(
     x, idx, y, d, smoothing, eps, kind, powers, nderiv, out_v, out_g, out_h, status
 ):
