@@ -1,83 +1,71 @@
-"""No numba threading layer may kill the user's process.
+"""No numba threading layer, and no number of threads, may kill the user's process.
 
 numba's ``workqueue`` layer aborts the interpreter when two Python threads launch parallel
-kernels at once. Each case runs in a fresh interpreter with the layer forced, calls gradkit
-from several threads at once (as dask's threaded scheduler does), and checks that the
-process exits normally and every thread got the serial result. (Not marked ``kernels``:
-the bounds-checked re-run in CI covers the kernels themselves; this file is about launches.)
+kernels at once. Each configuration runs in a fresh interpreter with the layer and thread
+count forced, calls every parallel capability of gradkit from several threads at once (as
+dask's threaded scheduler does), and checks that the process exits normally and that every
+thread got the serial result. (Not marked ``kernels``: the bounds-checked re-run in CI
+covers the kernels themselves; this file is about launches.)
 """
 
 import os
 import subprocess
 import sys
-import textwrap
 
 import pytest
-
-CASES = {
-    "gradient": """
-        f = np.random.default_rng(0).standard_normal((64, 64, 64))
-        def work():
-            return np.stack(gradkit.gradient(f, 0.5, accuracy=4))
-    """,
-    "numpy-mode gradient": """
-        f = np.random.default_rng(0).standard_normal((128, 512))
-        def work():
-            return np.stack(gradkit.gradient(f))
-    """,
-    "grid interpolant": """
-        g = np.linspace(0, 1, 30)
-        V = np.random.default_rng(0).standard_normal((30, 30, 30))
-        interp = gradkit.RegularGridInterpolator((g, g, g), V, method="cubic")
-        xi = np.random.default_rng(1).uniform(0, 1, (200_000, 3))
-        def work():
-            v, gr = interp.value_and_gradient(xi)
-            return np.concatenate([v[:, None], gr], axis=1)
-    """,
-    "RBF interpolant": """
-        rng = np.random.default_rng(0)
-        y = rng.uniform(0, 1, (300, 2))
-        rbf = gradkit.RBFInterpolator(y, np.sin(4 * y[:, 0]) * y[:, 1])
-        xi = rng.uniform(0, 1, (20_000, 2))
-        def work():
-            v, gr = rbf.value_and_gradient(xi)
-            return np.concatenate([v[:, None], gr], axis=1)
-    """,
-}
 
 DRIVER = """
 import threading
 import numpy as np
 import gradkit
-{setup}
-expected = work()
-results, errors = [None] * 8, []
-def run(i):
+
+rng = np.random.default_rng(0)
+f3 = rng.standard_normal((48, 48, 48))
+f2 = rng.standard_normal((128, 512))
+g = np.linspace(0, 1, 30)
+interp = gradkit.RegularGridInterpolator((g, g, g), rng.standard_normal((30, 30, 30)),
+                                         method="cubic")
+xi = rng.uniform(0, 1, (100_000, 3))
+y = rng.uniform(0, 1, (300, 2))
+rbf = gradkit.RBFInterpolator(y, np.sin(4 * y[:, 0]) * y[:, 1])
+x2 = rng.uniform(0, 1, (20_000, 2))
+
+WORK = {
+    "gradient, accuracy=4": lambda: np.stack(gradkit.gradient(f3, 0.5, accuracy=4)),
+    "gradient, numpy mode": lambda: np.stack(gradkit.gradient(f2)),
+    "grid value_and_gradient": lambda: np.column_stack(interp.value_and_gradient(xi)),
+    "RBF value_and_gradient": lambda: np.column_stack(rbf.value_and_gradient(x2)),
+}
+expected = {name: work() for name, work in WORK.items()}
+errors = []
+
+def run():
     try:
-        for _ in range(3):
-            results[i] = work()
+        for _ in range(2):
+            for name, work in WORK.items():
+                np.testing.assert_array_equal(work(), expected[name], err_msg=name)
     except BaseException as exc:  # reported below
         errors.append(repr(exc))
-threads = [threading.Thread(target=run, args=(i,)) for i in range(8)]
+
+threads = [threading.Thread(target=run) for _ in range(6)]
 for t in threads:
     t.start()
 for t in threads:
     t.join()
 import numba
-assert numba.threading_layer() == "workqueue", numba.threading_layer()
+print(numba.threading_layer(), numba.get_num_threads())
 assert not errors, errors
-for r in results:
-    np.testing.assert_array_equal(r, expected)
 print("ok")
 """
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_concurrent_calls_under_workqueue_layer_do_not_abort(case):
-    code = DRIVER.format(setup=textwrap.dedent(CASES[case]))
-    env = dict(os.environ, NUMBA_THREADING_LAYER="workqueue", NUMBA_NUM_THREADS="2")
+@pytest.mark.parametrize("threads", [1, 3])
+@pytest.mark.parametrize("layer", ["workqueue", "omp"])
+def test_concurrent_calls_never_abort(layer, threads):
+    env = dict(os.environ, NUMBA_THREADING_LAYER=layer, NUMBA_NUM_THREADS=str(threads))
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600
+        [sys.executable, "-c", DRIVER], capture_output=True, text=True, env=env, timeout=900
     )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.strip().endswith("ok")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    layer_used, nthreads, verdict = proc.stdout.split()
+    assert (layer_used, int(nthreads), verdict) == (layer, threads, "ok")
