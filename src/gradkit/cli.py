@@ -1,4 +1,9 @@
-"""The ``gradkit`` command: ``gradkit demo`` tours what gradkit does, with figures."""
+"""The ``gradkit`` command: ``gradkit demo`` tours what gradkit does, with figures.
+
+``gradkit`` with no command prints its help and exits with status 2 (argparse's status for
+a command line that lacks a required argument); ``gradkit --version`` prints the version.
+``python -m gradkit`` is the same command.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from gradkit import __version__
+
 # Each capability contributes one section: a module with ``run(outdir: Path) -> str`` that
 # returns the text to print (a table, and the name of any figure it wrote to ``outdir``).
 DEMO_SECTIONS = (
@@ -16,6 +23,15 @@ DEMO_SECTIONS = (
     "gradkit.rbf._demo",
     "gradkit.numdiff._demo",
 )
+
+DESCRIPTION = (
+    "gradkit: gradients of sampled data, of grid and kernel interpolants, and of Python "
+    "functions. 'gradkit demo' tours what gradkit does, printing tables and writing PNG "
+    "figures."
+)
+
+# argparse's exit status for a command line it cannot use, here one without a command
+USAGE_ERROR = 2
 
 
 def _available_sections():
@@ -36,25 +52,55 @@ def run_demo(outdir: Path) -> int:
         start = time.perf_counter()
         text = module.run(outdir)
         print(text.rstrip())
-        print(f"  (section took {time.perf_counter() - start:.1f} s)\n")
+        elapsed = time.perf_counter() - start
+        print(f"(section took {elapsed:.1f} s, including numba compilation on first use)\n")
     return 0
 
 
-def main(argv=None) -> int:
-    """Entry point of the ``gradkit`` console script."""
-    parser = argparse.ArgumentParser(prog="gradkit", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="tour gradkit's capabilities and write figures")
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gradkit",
+        description=DESCRIPTION,
+        epilog="Without a command, gradkit prints this help and exits with status 2.",
+    )
+    parser.add_argument("--version", action="version", version=f"gradkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="command")
+    demo = sub.add_parser(
+        "demo",
+        help="tour gradkit's capabilities and write figures",
+        description="Tour gradkit's capabilities: print tables and write PNG figures.",
+    )
     demo.add_argument(
         "--outdir",
         type=Path,
         default=Path("."),
         help="directory for the PNG figures (default: the working directory)",
     )
+    return parser
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``gradkit`` console script and of ``python -m gradkit``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The command-line arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 when no command is given (the help is then printed
+        to stderr).
+    """
+    parser = _parser()
     args = parser.parse_args(argv)
+    if args.command is None:  # a usage error, as argparse reports them: on stderr, status 2
+        parser.print_help(sys.stderr)
+        return USAGE_ERROR
     if args.command == "demo":
         return run_demo(args.outdir)
-    return 2  # pragma: no cover - argparse rejects unknown commands
+    raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover
