@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import types
 
 import pytest
 
@@ -11,6 +12,38 @@ import gradkit
 def test_public_names_are_exported():
     for name in gradkit.__all__:
         assert hasattr(gradkit, name), name
+
+
+# The subpackages that ``import gradkit`` binds as attributes besides those in __all__: each
+# is imported by __init__.py for its re-exports. (Importing a further submodule, such as
+# gradkit.cli, binds it too; a fresh interpreter shows what ``import gradkit`` alone gives.)
+SUBPACKAGES_NOT_IN_ALL = {"fd", "grid", "rbf"}
+
+
+def test_dir_holds_only_public_names_subpackages_and_dunders():
+    code = "import gradkit; print(' '.join(dir(gradkit)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    names = set(out.stdout.split())
+    public = {name for name in names if not name.startswith("_")}
+    assert public == {n for n in gradkit.__all__ if not n.startswith("_")} | SUBPACKAGES_NOT_IN_ALL
+    assert "__version__" in gradkit.__all__ and "__version__" in names
+    assert "annotations" not in names
+    private = {name for name in names if name.startswith("_") and not name.startswith("__")}
+    assert private <= {"_validation"}  # imported by the subpackages, not re-exported
+
+
+def test_public_names_outside_all_are_gradkit_modules():
+    for name in set(dir(gradkit)) - set(gradkit.__all__):
+        if not name.startswith("_"):
+            value = getattr(gradkit, name)
+            assert isinstance(value, types.ModuleType), name
+            assert value.__name__ == f"gradkit.{name}", name
+
+
+def test_version_matches_the_installed_distribution():
+    from importlib.metadata import version
+
+    assert gradkit.__version__ == version("gradkit") == "0.1.0"
 
 
 def test_import_compiles_nothing_and_loads_no_numba():

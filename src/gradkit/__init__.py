@@ -4,8 +4,6 @@ Importing gradkit compiles nothing: numba kernels are imported and compiled (or 
 from the on-disk cache) on first use.
 """
 
-from __future__ import annotations
-
 __version__ = "0.1.0"
 
 from . import numdiff as numdiff
