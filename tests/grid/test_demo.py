@@ -1,4 +1,4 @@
-"""The `gradkit demo` section for grid interpolants (USER_QUESTIONS case 1)."""
+"""The `gradkit demo` section for grid interpolants: a trilinear interpolant's gradient."""
 
 import numpy as np
 import pytest
@@ -25,7 +25,7 @@ def test_case_one_numbers():
         (x, y, z), _f(*np.meshgrid(x, y, z, indexing="ij")), bounds_error=False, fill_value=None
     )
     v, g = interp.value_and_gradient([0.23, 1.67, 5.88])
-    # the user's central differences gave roughly [353.1, 3.8, 25.2]
+    # central differences of the interpolant, step 0.1, give roughly [353.1, 3.8, 25.2]
     np.testing.assert_allclose(g[0], [353.1, 3.8, 25.2], atol=0.06)
     # x and z steps of 0.1 stay in the cell: central differences are exact there
     for j in (0, 2):
