@@ -6,8 +6,11 @@ coefficient set-up in ``_plan.py``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
+from .._validation import short_repr
 from ._plan import (
     EXTRAPOLATE_CHOICES,
     GridPlan,
@@ -30,34 +33,115 @@ def _is_dask(obj) -> bool:
     return type(obj).__module__.split(".")[0] == "dask"
 
 
+class GridShapeError(ValueError, IndexError):
+    """A malformed shape where scipy raises ``IndexError`` (a 0-d query, a bare array of
+    points, an empty axis): also a ``ValueError``, as numpy's ``AxisError`` is, so that
+    code written against either peer type catches it and the message names the argument."""
+
+
+def _shown(value) -> str:
+    """``short_repr`` of ``value`` with numpy scalars shown as Python values (``1.0``,
+    not ``np.float64(1.0)``)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    elif isinstance(value, (tuple, list)) and len(value) <= 8:
+        value = type(value)(v.item() if isinstance(v, np.generic) else v for v in value)
+    return short_repr(value)
+
+
+def _float_array(value, name):
+    """``value`` as a real float64 array; complex, text and object entries that do not
+    convert raise naming ``name`` (the peer raises the same types without a name)."""
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"`{name}` must be an array of real numbers; {exc}") from exc
+    if arr.dtype.kind == "c":
+        raise TypeError(
+            f"`{name}` must be real; got an array of dtype {arr.dtype} (scipy would drop the "
+            "imaginary part with a ComplexWarning)."
+        )
+    try:
+        return arr.astype(np.float64, copy=False)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(
+            f"`{name}` must be an array of real numbers; got dtype {arr.dtype}: {exc}"
+        ) from exc
+
+
 def _ndim_coords_from_arrays(points, ndim):
-    """scipy.interpolate._interpnd._ndim_coords_from_arrays, reproduced."""
+    """scipy.interpolate._interpnd._ndim_coords_from_arrays: the same shapes, with the
+    conversion errors naming `xi`."""
     if isinstance(points, tuple) and len(points) == 1:
         points = points[0]
     if isinstance(points, tuple):
-        p = np.broadcast_arrays(*points)
-        for j in range(1, len(p)):
-            if p[j].shape != p[0].shape:
-                raise ValueError("coordinate arrays do not have the same shape")
-        out = np.empty(p[0].shape + (len(points),), dtype=float)
-        for j, item in enumerate(p):
+        arrays = [_float_array(p, f"xi[{j}]") for j, p in enumerate(points)]
+        try:
+            parts = np.broadcast_arrays(*arrays)
+        except ValueError as exc:
+            raise ValueError(
+                f"The arrays of `xi` (a tuple of coordinate arrays) must broadcast together; "
+                f"got shapes {', '.join(str(a.shape) for a in arrays)}: {exc}"
+            ) from exc
+        out = np.empty(parts[0].shape + (len(points),), dtype=float)
+        for j, item in enumerate(parts):
             out[..., j] = item
         return out
-    points = np.asanyarray(points)
-    if points.ndim == 1:
-        points = points.reshape(-1, ndim)
-    return points
+    if points is None:
+        raise GridShapeError(
+            f"`xi` must be an array of query points of shape (..., {ndim}); got None."
+        )
+    try:
+        is_scalar = np.ndim(points) == 0
+    except ValueError:  # ragged nested sequences: reported by the conversion below
+        is_scalar = False
+    if is_scalar:
+        raise GridShapeError(
+            f"`xi` must be an array of query points of shape (..., {ndim}); got the "
+            f"0-d value {_shown(points)} (write [[x]] for one point of a 1-D grid)."
+        )
+    coords = _float_array(points, "xi")
+    if coords.ndim == 1:
+        if coords.size % ndim:
+            raise ValueError(
+                f"`xi` is 1-D with {coords.size} entries, which is not a whole number of "
+                f"points of dimension {ndim}: `xi` must have shape (..., {ndim})."
+            )
+        coords = coords.reshape(-1, ndim)
+    return coords
 
 
 def _check_points(points):
+    if isinstance(points, np.ndarray) and points.ndim < 2:
+        raise GridShapeError(
+            "`points` must be a tuple of 1-D arrays, one per axis; got a single array of "
+            f"shape {points.shape} (write `(x,)` for a 1-D grid)."
+        )
+    try:
+        axes = list(points)
+    except TypeError:
+        raise TypeError(
+            f"`points` must be a tuple of 1-D arrays, one per axis; got {_shown(points)}."
+        ) from None
+    if not axes:
+        raise ValueError("`points` must hold at least one axis; got an empty sequence.")
     grid = []
     descending = []
-    for i, p in enumerate(points):
-        p = np.asarray(p, dtype=float)
+    for i, p in enumerate(axes):
+        p = _float_array(p, f"points[{i}]")
+        if p.ndim == 0:
+            raise GridShapeError(
+                f"The points in dimension {i} must be 1-dimensional: `points[{i}]` is the "
+                f"scalar {_shown(p[()])} (`points` is a tuple of 1-D arrays, one per axis)."
+            )
         if p.ndim != 1:
             raise ValueError(
                 f"The points in dimension {i} must be 1-dimensional: `points[{i}]` has "
                 f"shape {p.shape}."
+            )
+        if p.size == 0:
+            raise GridShapeError(
+                f"`points[{i}]` is empty: every axis needs at least one grid point."
             )
         if not np.all(p[1:] > p[:-1]):
             if np.all(p[1:] < p[:-1]):
@@ -66,28 +150,79 @@ def _check_points(points):
             else:
                 raise ValueError(
                     f"The points in dimension {i} must be strictly ascending or "
-                    f"descending: `points[{i}]` is neither."
+                    f"descending: `points[{i}]` is neither"
+                    + (" (it holds NaN)." if np.isnan(p).any() else ".")
+                )
+        with np.errstate(over="ignore", divide="ignore"):
+            widths = np.diff(p)
+            if np.isfinite(widths).all() and not np.isfinite(1.0 / widths).all():
+                raise ValueError(
+                    f"`points[{i}]` has a grid spacing of {_shown(widths.min())}, whose "
+                    "reciprocal overflows: rescale the coordinates."
                 )
         grid.append(np.ascontiguousarray(p))
     return tuple(grid), tuple(descending)
 
 
-def _check_values(values):
-    if not hasattr(values, "ndim"):
-        values = np.asarray(values)
+def _gather_duck_values(values, ndim):
+    """Read an array-like that numpy cannot convert (it has ``ndim``, ``shape`` and
+    ``__getitem__`` but no usable ``__array__``) the way scipy's linear and nearest
+    methods read it: by indexing with integer arrays along the grid axes."""
+    try:
+        shape = tuple(int(n) for n in values.shape)
+        index = np.ix_(*[np.arange(n) for n in shape[:ndim]])
+        data = np.asarray(values[index])
+    except Exception as exc:
+        raise TypeError(
+            f"`values` must be an array-like; got {_shown(values)}, which numpy cannot "
+            f"convert and which cannot be indexed by integer arrays ({exc})."
+        ) from exc
+    if data.shape != shape:
+        raise TypeError(
+            f"`values` claims shape {shape} but indexing it gave an array of shape {data.shape}."
+        )
+    return data
+
+
+def _check_values(values, ndim):
+    """``values`` as a numpy array (scipy's conversion: inexact dtypes kept, anything
+    else converted to float64), or an error naming `values`."""
+    if isinstance(values, np.ndarray):
+        arr = values
+    elif hasattr(values, "ndim"):
+        try:
+            arr = np.asarray(values)
+        except Exception:
+            if not isinstance(values.ndim, int) or values.ndim < ndim:
+                _check_ndim(ndim, values.ndim)
+            arr = _gather_duck_values(values, ndim)
     else:
-        values = np.asarray(values)
-    if not np.issubdtype(values.dtype, np.inexact):
-        values = values.astype(float)
-    return values
+        try:
+            arr = np.asarray(values)
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"`values` must be an array of numbers; {exc}") from exc
+    if arr.dtype.kind == "V" or arr.dtype.hasobject and arr.dtype.kind != "O":
+        raise TypeError(f"`values` must be an array of numbers; got dtype {arr.dtype}.")
+    if not np.issubdtype(arr.dtype, np.inexact):
+        try:
+            arr = arr.astype(float)
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(
+                f"`values` must be an array of numbers; got dtype {arr.dtype}: {exc}"
+            ) from exc
+    return arr
+
+
+def _check_ndim(npoints, ndim):
+    if npoints > ndim:
+        raise ValueError(
+            f"There are {npoints} point arrays, but values has {ndim} "
+            f"dimensions: `values` must have at least {npoints} dimensions."
+        )
 
 
 def _check_dimensionality(grid, values):
-    if len(grid) > values.ndim:
-        raise ValueError(
-            f"There are {len(grid)} point arrays, but values has {values.ndim} "
-            f"dimensions: `values` must have at least {len(grid)} dimensions."
-        )
+    _check_ndim(len(grid), values.ndim)
     for i, p in enumerate(grid):
         if values.shape[i] != len(p):
             raise ValueError(
@@ -99,21 +234,99 @@ def _check_dimensionality(grid, values):
 def _validate_grid_dimensions(grid, method):
     k = _SPLINE_K[method]
     for i, p in enumerate(grid):
-        n = len(np.atleast_1d(p))
+        n = len(p)
         if n <= k:
             raise ValueError(
                 f"There are {n} points in dimension {i}, but method {method} requires at "
                 f"least {k + 1} points per dimension (`points[{i}]` is too short)."
             )
+        if not np.isfinite(p).all():
+            raise ValueError(
+                f"`points[{i}]` must be finite for method {method!r}; got "
+                f"{_shown(p[~np.isfinite(p)][0])}."
+            )
+
+
+def _require_finite_values(values, method):
+    """scipy's spline and pchip fits reject NaN and inf in the data (ValueError)."""
+    finite = np.isfinite(values)
+    if not finite.all():
+        where = tuple(int(i) for i in np.argwhere(~finite)[0])
+        raise ValueError(
+            f"`values` must be finite for method {method!r} (its fit reads every value); "
+            f"got {_shown(values[where])} at index {where}. Only 'linear' and 'nearest' "
+            "accept NaN and inf."
+        )
 
 
 def _check_method(method):
     if not isinstance(method, str) or method not in _ALL_METHODS:
         raise ValueError(
-            f"Method {method!r} is not defined: `method` must be one of "
+            f"Method {_shown(method)} is not defined: `method` must be one of "
             f"{', '.join(repr(m) for m in sorted(_METHODS))}."
         )
     return _LEGACY.get(method, method)
+
+
+def _check_bounds_error(bounds_error):
+    if isinstance(bounds_error, (bool, np.bool_)):
+        return bool(bounds_error)
+    if isinstance(bounds_error, (int, np.integer)) and bounds_error in (0, 1):
+        return bool(bounds_error)
+    raise TypeError(f"`bounds_error` must be True or False; got {_shown(bounds_error)}.")
+
+
+def _check_fill_value(values, fill_value):
+    """scipy's rule (a dtype that casts to the values' dtype, same kind), plus a shape
+    that broadcasts to the value shape."""
+    if fill_value is None:
+        return None
+    try:
+        fill = np.asarray(fill_value)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"`fill_value` must be None or a number; {exc}") from exc
+    if fill.dtype.kind not in "biufc" or not np.can_cast(
+        fill.dtype, values.dtype, casting="same_kind"
+    ):
+        raise ValueError(
+            "fill_value must be either 'None' or of a type compatible with values: "
+            f"`fill_value` has dtype {fill.dtype} (got {_shown(fill_value)}) and `values` "
+            f"{values.dtype}."
+        )
+    return fill
+
+
+def _check_bool(value, name):
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"`{name}` must be True or False; got {_shown(value)}.")
+
+
+def _check_nu(nu, ndim):
+    """``nu`` as an int64 array of ``ndim`` non-negative orders (scipy converts with
+    ``np.asarray(nu, dtype=np.int64)``; gradkit also refuses non-integral floats)."""
+    try:
+        arr = np.asarray(nu)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"`nu` must be a sequence of {ndim} integers; {exc}") from exc
+    kind = arr.dtype.kind
+    if kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        arr = arr.astype(np.int64)
+    elif kind in "biu":
+        arr = arr.astype(np.int64)
+    elif kind in "USf":
+        raise ValueError(
+            f"`nu` must be a sequence of {ndim} non-negative integers; got {_shown(nu)}."
+        )
+    else:
+        raise TypeError(
+            f"`nu` must be a sequence of {ndim} non-negative integers; got {_shown(nu)}."
+        )
+    if arr.shape != (ndim,) or np.any(arr < 0):
+        raise ValueError(
+            f"`nu` must be a sequence of {ndim} non-negative integers; got {_shown(nu)}."
+        )
+    return arr
 
 
 class RegularGridInterpolator:
@@ -219,14 +432,17 @@ class RegularGridInterpolator:
     ):
         name = method
         method = _check_method(method)
-        if method in _SPLINE_K:
-            _validate_grid_dimensions(points, method)
-        self.method = name  # scipy keeps the name given (e.g. "cubic_legacy")
-        self.bounds_error = bounds_error
         grid, descending = _check_points(points)
-        vals = _check_values(values)
+        if method in _SPLINE_K:
+            _validate_grid_dimensions(grid, method)
+        self.method = name  # scipy keeps the name given (e.g. "cubic_legacy")
+        self.bounds_error = _check_bounds_error(bounds_error)
+        vals = _check_values(values, len(grid))
         _check_dimensionality(grid, vals)
-        self.fill_value = self._check_fill_value(vals, fill_value)
+        self._fill = _check_fill_value(vals, fill_value)
+        self._check_fill_shape(vals.shape[len(grid) :], self._fill)
+        self._fill_source = fill_value
+        self.fill_value = fill_value
         if descending:
             vals = np.flip(vals, axis=descending)
         if method == "pchip" and np.iscomplexobj(vals):
@@ -234,24 +450,72 @@ class RegularGridInterpolator:
                 "`PchipInterpolator` only works with real values: `values` has dtype "
                 f"{vals.dtype}; use `np.real` on the array for its real part."
             )
+        if method in _SPLINE_K:
+            _require_finite_values(vals, name)
         self._grid = grid
         self._descending_dimensions = descending
         self._values = vals
         self._extrapolate_arg = extrapolate
-        self._modes = resolve_extrapolate(extrapolate, len(grid), bounds_error, fill_value)
-        self._solver = solver
-        self._solver_args = dict(solver_args) if solver_args else {}
+        # checked now (errors at construction), resolved again at each call from the
+        # current `bounds_error` and `fill_value` attributes, which scipy lets users set
+        resolve_extrapolate(extrapolate, len(grid), self.bounds_error, fill_value)
         if method in _NDBSPL:
-            self._plans = {
-                method: build_spline_plan(grid, vals, _SPLINE_K[method], solver, self._solver_args)
-            }
+            solver, args = self._check_solver(solver, solver_args)
+            self._solver = solver
+            self._solver_args = args
+            self._plans = {method: self._spline_plan(method, solver, args)}
         else:
             if solver is not None or solver_args:
                 raise ValueError(
-                    f"method = {method!r} does not accept the `solver` argument; got "
-                    f"solver = {solver!r} and solver_args = {solver_args!r}."
+                    f"method = {name!r} does not accept the `solver` argument; got "
+                    f"solver = {_shown(solver)} and solver_args = {_shown(solver_args)}."
                 )
+            self._solver = None
+            self._solver_args = {}
             self._plans = {method: self._simple_plan(method)}
+
+    @staticmethod
+    def _check_solver(solver, solver_args):
+        if solver_args is not None and not isinstance(solver_args, Mapping):
+            raise TypeError(
+                f"`solver_args` must be a dict of keyword arguments for `solver`; got "
+                f"{_shown(solver_args)}."
+            )
+        if solver is not None and not callable(solver):
+            raise TypeError(
+                f"`solver` must be a callable solver(A, b, **solver_args) such as "
+                f"scipy.sparse.linalg.spsolve; got {_shown(solver)}."
+            )
+        args = dict(solver_args) if solver_args else {}
+        if args and solver is None:
+            # scipy passes `solver_args` to its default solver, gcrotmk
+            from scipy.sparse.linalg import gcrotmk
+
+            solver = gcrotmk
+        return solver, args
+
+    def _spline_plan(self, method, solver, args):
+        if solver is None:
+            return build_spline_plan(self._grid, self._values, _SPLINE_K[method], None, {})
+        try:
+            return build_spline_plan(self._grid, self._values, _SPLINE_K[method], solver, args)
+        except TypeError as exc:
+            label = getattr(solver, "__name__", None) or _shown(solver)
+            raise TypeError(
+                f"`solver` {label} failed when called as solver(A, b, **solver_args) with "
+                f"`solver_args` = {_shown(args)}: {exc}"
+            ) from exc
+
+    @staticmethod
+    def _check_fill_shape(vshape, fill):
+        if fill is not None and fill.ndim:
+            try:
+                np.broadcast_to(fill, vshape)
+            except ValueError:
+                raise ValueError(
+                    f"`fill_value` must be a number or broadcast to the value shape "
+                    f"{vshape}; got an array of shape {fill.shape}."
+                ) from None
 
     def __getstate__(self):
         # plans of linear/nearest/pchip are views of ``values``: rebuilt on first use
@@ -266,29 +530,18 @@ class RegularGridInterpolator:
     # -- scipy attributes -----------------------------------------------------------
     @property
     def grid(self):
-        """The grid points, ascending (a tuple of arrays)."""
+        """The grid points, ascending (a tuple of arrays; read-only, as in scipy)."""
         return self._grid
 
     @property
     def values(self):
-        """The data on the grid (flipped along descending axes)."""
+        """The data on the grid, flipped along descending axes (read-only, as in scipy)."""
         return self._values
 
     @property
     def ndim(self) -> int:
         """Number of grid dimensions."""
         return len(self._grid)
-
-    @staticmethod
-    def _check_fill_value(values, fill_value):
-        if fill_value is not None:
-            fdt = np.asarray(fill_value).dtype
-            if not np.can_cast(fdt, values.dtype, casting="same_kind"):
-                raise ValueError(
-                    "fill_value must be either 'None' or of a type compatible with "
-                    f"values: `fill_value` has dtype {fdt} and `values` {values.dtype}."
-                )
-        return fill_value
 
     def _simple_plan(self, method):
         if method == "pchip":
@@ -305,13 +558,28 @@ class RegularGridInterpolator:
                     "`PchipInterpolator` only works with real values: `values` has dtype "
                     f"{self._values.dtype}; use `np.real` on the array for its real part."
                 )
+            if method in _SPLINE_K:
+                _require_finite_values(self._values, method)
             if method in _NDBSPL:
-                plan = build_spline_plan(self._grid, self._values, _SPLINE_K[method], None, {})
+                plan = self._spline_plan(method, None, {})
             else:
                 plan = self._simple_plan(method)
             # dict assignment is atomic; two threads may both build, both get equal plans
             self._plans[method] = plan
         return plan
+
+    def _outside(self):
+        """Extrapolation modes and the fill array from the current `bounds_error` and
+        `fill_value` attributes (scipy reads them at every call)."""
+        bounds_error = _check_bounds_error(self.bounds_error)
+        fill_value = self.fill_value
+        if fill_value is self._fill_source:
+            fill = self._fill
+        else:
+            fill = _check_fill_value(self._values, fill_value)
+            self._check_fill_shape(self._values.shape[len(self._grid) :], fill)
+        modes = resolve_extrapolate(self._extrapolate_arg, len(self._grid), bounds_error, fill)
+        return modes, fill
 
     # -- evaluation -----------------------------------------------------------------
     def _prepare_xi(self, xi):
@@ -334,18 +602,14 @@ class RegularGridInterpolator:
                 f"Can only compute derivatives for methods {sorted(_NDBSPL)}, got "
                 f"method = {method!r}: `nu` needs a spline method."
             )
+        modes, fill = self._outside()
         if _is_dask(xi):
             return self._run_dask(xi, method, order, nu)
         plan = self._plan(method)
         xi2, xi_shape = self._prepare_xi(xi)
         if nu is not None:
-            nu = np.asarray(nu)
-            if nu.shape != (len(self._grid),) or nu.dtype.kind not in "iu" or np.any(nu < 0):
-                raise ValueError(
-                    f"`nu` must be a sequence of {len(self._grid)} non-negative integers; "
-                    f"got {nu!r}."
-                )
-        outs = plan.evaluate(xi2, self._modes, order, self.fill_value, nu=nu)
+            nu = _check_nu(nu, len(self._grid))
+        outs = plan.evaluate(xi2, modes, order, fill, nu=nu)
         lead = xi_shape[:-1]
         vshape = self._values.shape[len(self._grid) :]
         d = len(self._grid)
@@ -360,13 +624,26 @@ class RegularGridInterpolator:
         import dask.array as da
 
         d = len(self._grid)
+        if xi.ndim == 0:
+            raise GridShapeError(
+                f"`xi` must be an array of query points of shape (..., {d}); got a 0-d dask array."
+            )
+        if xi.dtype.kind not in "biuf":
+            raise TypeError(f"`xi` must be an array of real numbers; got dtype {xi.dtype}.")
         if xi.ndim == 1:
-            xi = xi.reshape(1, -1)
+            if xi.shape[0] % d:
+                raise ValueError(
+                    f"`xi` is 1-D with {xi.shape[0]} entries, which is not a whole number "
+                    f"of points of dimension {d}: `xi` must have shape (..., {d})."
+                )
+            xi = xi.reshape(-1, d)
         if xi.shape[-1] != d:
             raise ValueError(
                 f"The requested sample points xi have dimension {xi.shape[-1]} but this "
                 f"RegularGridInterpolator has dimension {d}: `xi.shape[-1]` must be {d}."
             )
+        if nu is not None:
+            nu = _check_nu(nu, d)
         xi = xi.rechunk({xi.ndim - 1: -1})
         vshape = self._values.shape[d:]
         nv = int(np.prod(vshape, dtype=np.int64))
@@ -562,8 +839,11 @@ def interpn(
     if not isinstance(method, str) or method not in (_ALL_METHODS | {"splinef2d"}):
         raise ValueError(
             "interpn only understands the methods 'linear', 'nearest', 'slinear', "
-            f"'cubic', 'quintic', 'pchip', and 'splinef2d'. You provided {method}."
+            f"'cubic', 'quintic', 'pchip', and 'splinef2d'. You provided {_shown(method)}: "
+            "`method` must be one of these."
         )
+    gradient = _check_bool(gradient, "gradient")
+    hessian = _check_bool(hessian, "hessian")
     if method == "splinef2d":
         if gradient or hessian or extrapolate is not None:
             raise ValueError(
@@ -575,14 +855,8 @@ def interpn(
         return _scipy_interpn(
             points, values, xi, method=method, bounds_error=bounds_error, fill_value=fill_value
         )
-    if not hasattr(values, "ndim"):
-        values = np.asarray(values)
-    if len(points) > values.ndim:
-        raise ValueError(
-            f"There are {len(points)} point arrays, but values has {values.ndim} "
-            f"dimensions: `values` must have at least {len(points)} dimensions."
-        )
     grid, _ = _check_points(points)
+    values = _check_values(values, len(grid))
     _check_dimensionality(grid, values)
     if not _is_dask(xi):
         xi = _ndim_coords_from_arrays(xi, ndim=len(grid))

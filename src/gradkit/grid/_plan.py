@@ -89,14 +89,15 @@ def _grid_meta(grid):
     goff = np.zeros(len(grid), dtype=np.int64)
     goff[1:] = np.cumsum(gn)[:-1]
     # grid coordinates, then the inverse cell widths in the same layout (last entry 0)
-    inv = [np.append(1.0 / np.diff(g), 0.0) for g in grid]
+    with np.errstate(divide="ignore", invalid="ignore"):  # infinite grid points
+        inv = [np.append(1.0 / np.diff(g), 0.0) for g in grid]
     gflat = np.ascontiguousarray(np.concatenate(list(grid) + inv), dtype=np.float64)
     guni = np.zeros(len(grid), dtype=np.int64)
     gx0 = np.zeros(len(grid))
     ginvh = np.zeros(len(grid))
     for a, g in enumerate(grid):
         n = len(g)
-        if n >= 2:
+        if n >= 2 and np.isfinite(g).all():
             h = (g[-1] - g[0]) / (n - 1)
             dev = np.max(np.abs(np.diff(g) - h))
             if dev <= 1e-9 * abs(h):
@@ -311,18 +312,18 @@ class GridPlan:
 
                 nchunks = max(1, min(m, 64, (m + 4095) // 4096))
                 flags = K.oob_scan(xi, lo, hi, nchunks).any(axis=0)
+            raising = sorted({a for a, _, mode in sides if mode == "raise"})
+            nan_axes = np.isnan(xi[:, raising]).any(axis=0) if raising else ()
+            # scipy's bounds_error=True check: the first axis with a query outside the
+            # grid or NaN (NaN is never inside), in scipy's words
+            for a, has_nan in zip(raising, nan_axes, strict=True):
+                lo_raise, hi_raise = (mode == "raise" for mode in modes[a])
+                if has_nan or (lo_raise and flags[a, 0]) or (hi_raise and flags[a, 1]):
+                    raise ValueError(f"One of the requested xi is out of bounds in dimension {a}")
             for a, side, mode in sides:
-                if not flags[a, side]:
-                    continue
-                if mode == "raise":
-                    g = self.grid[a]
-                    raise ValueError(
-                        f"One of the requested xi is out of bounds in dimension {a}: "
-                        f"`xi[..., {a}]` must lie in [{g[0]!r}, {g[-1]!r}] "
-                        f"(bounds_error=True)."
-                    )
-                bad = xi[:, a] < lo[a] if side == 0 else xi[:, a] > hi[a]
-                fill_mask = bad if fill_mask is None else fill_mask | bad
+                if mode == "fill" and flags[a, side]:
+                    bad = xi[:, a] < lo[a] if side == 0 else xi[:, a] > hi[a]
+                    fill_mask = bad if fill_mask is None else fill_mask | bad
         dtype = self.out_dtype(self._values_dtype)
         outs = []
         for j in range(order + 1):
@@ -332,7 +333,10 @@ class GridPlan:
                 arr = results[0][j]
             arr = arr.astype(dtype, copy=False)
             if fill_mask is not None and np.any(fill_mask):
-                arr[fill_mask] = fill_value if j == 0 else 0 * fill_value
+                # fill_value: a scalar or an array broadcasting to the value shape;
+                # derivatives of a filled point are 0 * fill_value (NaN for NaN)
+                fill = np.broadcast_to(np.asarray(fill_value), self.vshape).reshape(self.nv)
+                arr[fill_mask] = fill[(...,) + (None,) * j] * (1 if j == 0 else 0)
             outs.append(arr)
         return outs
 
@@ -342,6 +346,7 @@ def build_simple_plan(grid, values, method):
     parts, vstr, nv = _flat_parts(values, ndim)
     plan = GridPlan(method, grid, parts, vstr, nv, np.iscomplexobj(values))
     plan._values_dtype = values.dtype
+    plan.vshape = values.shape[ndim:]
     return plan
 
 
@@ -372,4 +377,5 @@ def build_spline_plan(grid, values, k, solver, solver_args):
     parts, vstr, nv = _flat_parts(np.asarray(coef), ndim)
     plan = GridPlan("spline", grid, parts, vstr, nv, np.iscomplexobj(coef), knots=knots, k=k)
     plan._values_dtype = values.dtype
+    plan.vshape = values.shape[ndim:]
     return plan
