@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import numpy as np
 
 __all__ = [
+    "check_bool",
     "check_choice",
     "check_int",
     "normalize_axes",
@@ -29,12 +30,32 @@ __all__ = [
 ]
 
 
+def _plain(value):
+    """``value`` with numpy scalars (also inside lists and tuples) made Python scalars, so
+    that messages show ``1.0`` rather than ``np.float64(1.0)``."""
+    if isinstance(value, np.generic) and value.dtype.kind in "biufc":
+        return value.item()
+    if isinstance(value, (list, tuple)) and len(value) <= 20:
+        items = [_plain(v) for v in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    return value
+
+
 def short_repr(value, limit: int = 60) -> str:
-    """Return ``repr(value)`` shortened to at most ``limit`` characters for messages."""
+    """Return ``repr(value)`` shortened to at most ``limit`` characters for messages.
+
+    numpy scalars print as plain values:
+
+    >>> short_repr(np.float64(1.5)), short_repr((np.int64(2), 3))
+    ('1.5', '(2, 3)')
+    """
     if isinstance(value, np.ndarray):
         text = f"array of shape {value.shape} and dtype {value.dtype}"
     else:
-        text = repr(value)
+        try:
+            text = repr(_plain(value))
+        except Exception:  # a broken __repr__ must not hide the real error
+            text = f"<{type(value).__name__} object>"
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return text
@@ -70,6 +91,14 @@ def check_int(value, name: str, *, minimum=None, maximum=None, even: bool = Fals
     if bad:
         raise ValueError(f"`{name}` must be {' '.join(rule)}; got {short_repr(value)}.")
     return ivalue
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` as a bool if it is ``True`` or ``False`` (numpy's too), else raise
+    ``TypeError`` naming ``name``: ``"no"`` is not a flag."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be True or False; got {short_repr(value)}.")
+    return bool(value)
 
 
 def check_choice(value, name: str, choices: Iterable[str]) -> str:

@@ -6,11 +6,11 @@ import operator
 
 import numpy as np
 
-from .._validation import normalize_axes, short_repr
+from .._validation import check_bool, normalize_axes, short_repr
 from ._engine import apply_plans, is_dask_array
 from ._plan import numpy_plan
-from ._prepare import check_accuracy, prepare_field
-from ._spacing import parse_boundaries, parse_spacing
+from ._prepare import as_samples, check_accuracy, check_numeric, prepare_field
+from ._spacing import check_period_use, parse_boundaries, parse_periods, parse_spacing
 
 __all__ = ["gradient"]
 
@@ -120,50 +120,64 @@ def gradient(
     >>> bool(np.allclose(g, 3 * x**2))
     True
     """
-    dask_in = is_dask_array(f)
-    if not dask_in:
-        f = np.asanyarray(f)
+    f = as_samples(f, "gradient")
     axes = normalize_axes(axis, f.ndim)
     edge = _check_edge_order(edge_order)
     if accuracy is not None:
         accuracy = check_accuracy(accuracy)
         if edge_order is not None and edge != accuracy:
             raise ValueError(
-                f"`edge_order`={edge_order!r} contradicts `accuracy`={accuracy}: with "
-                f"`accuracy` the boundaries are order {accuracy} too; drop `edge_order`."
+                f"`edge_order`={short_repr(edge_order)} contradicts `accuracy`={accuracy}: "
+                f"with `accuracy` the boundaries are order {accuracy} too; drop `edge_order`."
             )
     boundaries = parse_boundaries(boundary, len(axes))
-    if not isinstance(return_error, (bool, np.bool_)):
-        raise TypeError(f"`return_error` must be True or False; got {short_repr(return_error)}.")
+    check_period_use(parse_periods(period, len(axes)), boundaries)
+    return_error = check_bool(return_error, "return_error")
     numpy_mode = accuracy is None and all(b == "one-sided" for b in boundaries)
-    outs = _check_out(out, f, axes)
+    if numpy_mode and len(axes):  # a 0-d `f` gives () as in numpy, whatever its dtype
+        _check_numpy_dtype(f)
+    elif len(axes):
+        check_numeric(
+            f,
+            "f",
+            " for `accuracy`/`boundary` stencils (numpy.gradient's formulas, "
+            "accuracy=None, take other dtypes)",
+        )
+    outs, direct = _check_out(out, f, axes, _result_dtype(f.dtype))
 
     if numpy_mode:
-        result = _numpy_gradient(f, varargs, axes, edge, outs)
-        if not return_error:
-            return result[0] if len(axes) == 1 else tuple(result)
-        field = prepare_field(f, varargs, axes, boundaries, period)
-        errors = [
-            _abs_diff(r, field.finish(field.derivative(a, 1, 4))) for r, a in zip(result, axes)
-        ]
+        result = _numpy_gradient(f, varargs, axes, edge, direct)
+        if return_error:
+            field = prepare_field(f, varargs, axes, boundaries, period)
+            errors = [
+                _abs_diff(r, field.finish(field.derivative(a, 1, 4))) for r, a in zip(result, axes)
+            ]
     else:
         p = 2 if accuracy is None else accuracy
         field = prepare_field(f, varargs, axes, boundaries, period)
-        direct = [_direct_out(o, field) for o in outs]
-        result = [_into(field.finish(r), o) for r, o in zip(field.gradient(axes, p, direct), outs)]
+        fast = [_direct_out(o, field) for o in direct]
+        result = [field.finish(r) for r in field.gradient(axes, p, fast)]
         if return_error:
             errors = [
                 _abs_diff(r, field.finish(field.derivative(a, 1, p + 2)))
                 for r, a in zip(result, axes)
             ]
+    # results written into temporaries (``out`` overlapping ``f``) are copied only now,
+    # after every read of ``f``
+    result = [_into(r, o) for r, o in zip(result, outs)]
     if len(axes) == 1:
         return (result[0], errors[0]) if return_error else result[0]
     return (tuple(result), tuple(errors)) if return_error else tuple(result)
 
 
 def _check_edge_order(edge_order) -> int:
+    """1 or 2 (numpy also takes the floats 1.0 and 2.0, so gradkit does too)."""
     if edge_order is None:
         return 1
+    if isinstance(edge_order, (bool, np.bool_)):
+        raise TypeError(f"`edge_order` must be 1 or 2; got {short_repr(edge_order)}.")
+    if isinstance(edge_order, (float, np.floating)) and edge_order in (1.0, 2.0):
+        return int(edge_order)
     try:
         edge = operator.index(edge_order)
     except TypeError:
@@ -171,6 +185,29 @@ def _check_edge_order(edge_order) -> int:
     if edge not in (1, 2):
         raise ValueError(f"`edge_order` must be 1 or 2; got {short_repr(edge_order)}.")
     return edge
+
+
+def _check_numpy_dtype(f) -> None:
+    """numpy.gradient's formulas take numbers, datetimes, timedeltas and objects; numpy
+    rejects booleans and strings with a TypeError, and so does gradkit, naming ``f``."""
+    kind = np.dtype(f.dtype).kind
+    if kind == "b":
+        raise TypeError(
+            "`f` must hold numbers, not booleans, for numpy.gradient's formulas (numpy cannot "
+            "subtract booleans); convert with f.astype(float), or pass `accuracy`."
+        )
+    if kind not in "iufcmMO":
+        raise TypeError(f"`f` must hold numbers; got dtype {f.dtype}.")
+
+
+def _result_dtype(dtype) -> np.dtype:
+    """The dtype of each derivative (numpy.gradient's rules)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "M":
+        return np.dtype(dtype.str.replace("M8", "m8"))
+    if dtype.kind in "biu":
+        return np.dtype(np.float64)
+    return dtype
 
 
 def _numpy_gradient(f, varargs, axes, edge, outs):
@@ -187,7 +224,15 @@ def _numpy_gradient(f, varargs, axes, edge, outs):
     fast = fast and all(np.asarray(s.raw).dtype.kind in "fiu" for s in spacings)
     if not fast:
         kwargs = {"axis": axes, "edge_order": edge}
-        result = np.gradient(f, *varargs, **kwargs)
+        try:
+            result = np.gradient(f, *varargs, **kwargs)
+        except TypeError as exc:
+            if f.dtype.kind != "O":
+                raise
+            raise TypeError(
+                f"`f` (dtype object) holds values numpy.gradient's formulas cannot "
+                f"subtract or divide: {exc}"
+            ) from None
         result = [result] if len(axes) == 1 else list(result)
         return [_into(r, o) for r, o in zip(result, outs)]
     fdt = f.dtype if f.dtype.kind == "f" else np.dtype(np.float64)
@@ -201,22 +246,60 @@ def _numpy_gradient(f, varargs, axes, edge, outs):
     return [_into(r, o) for r, o in zip(result, outs)]
 
 
-def _check_out(out, f, axes):
+def _check_out(out, f, axes, result_dtype):
+    """The ``out`` arrays (or Nones), and the arrays to compute into: the same ones, or Nones
+    (temporaries) where an ``out`` shares memory with ``f``."""
     if out is None:
-        return [None] * len(axes)
+        return [None] * len(axes), [None] * len(axes)
     if is_dask_array(f):
         raise TypeError("`out` is not supported for dask arrays; got an `out` argument.")
-    outs = [out] if isinstance(out, np.ndarray) else list(out)
+    if isinstance(out, np.ndarray):
+        outs = [out]
+    else:
+        try:
+            outs = list(out)
+        except TypeError:
+            raise TypeError(
+                f"`out` must be an ndarray or a sequence of ndarrays, one per differentiated "
+                f"axis; got {short_repr(out)}."
+            ) from None
     if len(outs) != len(axes):
         raise ValueError(
             f"`out` must hold one array per differentiated axis ({len(axes)}); got {len(outs)}."
         )
+    label = (lambda i: "`out`") if isinstance(out, np.ndarray) else (lambda i: f"`out[{i}]`")
     for i, o in enumerate(outs):
         if not isinstance(o, np.ndarray) or o.shape != f.shape:
             raise ValueError(
-                f"`out[{i}]` must be an ndarray of shape {f.shape}; got {short_repr(o)}."
+                f"{label(i)} must be an ndarray of shape {f.shape}; got {short_repr(o)}."
             )
-    return outs
+        if not o.flags.writeable:
+            raise ValueError(f"{label(i)} must be writeable; got a read-only array.")
+        if not np.can_cast(result_dtype, o.dtype, casting="safe"):
+            raise TypeError(
+                f"{label(i)} has dtype {o.dtype}, but the derivatives are {result_dtype}, "
+                f"which cannot be cast to it safely (without loss); pass an `out` of dtype "
+                f"{result_dtype}."
+            )
+    for i, o in enumerate(outs):
+        for j in range(i):
+            if _overlap(o, outs[j]):
+                raise ValueError(
+                    f"`out[{j}]` and `out[{i}]` share memory; each derivative needs its own array."
+                )
+    f_arrays = [f] if not isinstance(f, np.ma.MaskedArray) else [f.data, np.ma.getmaskarray(f)]
+    direct = [None if any(np.may_share_memory(o, a) for a in f_arrays) else o for o in outs]
+    return outs, direct
+
+
+def _overlap(a, b) -> bool:
+    """Whether two arrays share memory (``may`` share, when deciding that exactly is hard)."""
+    if not np.may_share_memory(a, b):
+        return False
+    try:
+        return bool(np.shares_memory(a, b, max_work=10**6))
+    except np.exceptions.TooHardError:
+        return True
 
 
 def _direct_out(o, field):
@@ -229,7 +312,7 @@ def _direct_out(o, field):
 def _into(result, o):
     if o is None or result is o:
         return result
-    np.copyto(o, result, casting="same_kind")
+    np.copyto(o, result, casting="safe")
     return o
 
 

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import normalize_axes, short_repr
+from .._validation import check_bool, normalize_axes, short_repr
 from ._engine import is_dask_array
-from ._prepare import check_accuracy, check_order, prepare_field
+from ._prepare import (
+    as_samples,
+    check_accuracy,
+    check_has_dimensions,
+    check_numeric,
+    check_order,
+    prepare_field,
+    reject_callable,
+)
 
 __all__ = ["curl", "derivative", "divergence", "hessian", "laplacian"]
 
@@ -65,25 +73,39 @@ def derivative(
     >>> bool(np.allclose(d2, -np.sin(x), atol=1e-6))
     True
     """
-    f_ndim = np.ndim(f) if not is_dask_array(f) else f.ndim
-    axes = normalize_axes(axis, f_ndim)
+    f = as_samples(f, "derivative")
+    check_numeric(f, "f")
+    check_has_dimensions(f, "f", "derivative")
+    f_ndim = f.ndim
     if isinstance(axis, (tuple, list)):
-        axes_list = [normalize_axes(a, f_ndim)[0] for a in axis]
+        if not len(axis):
+            raise ValueError("`axis` must name at least one axis; got an empty sequence.")
+        axes_list = [normalize_axes(_axis_entry(a, axis), f_ndim)[0] for a in axis]
     else:
-        axes_list = list(axes)
-    orders = _orders(order, len(axes_list))
-    accuracy = check_accuracy(accuracy)
+        axes_list = list(normalize_axes(axis, f_ndim))
     unique = list(dict.fromkeys(axes_list))
     if len(unique) != len(axes_list):
         raise ValueError(
             f"`axis` must not repeat an axis (raise `order` instead); got {short_repr(axis)}."
         )
+    orders = _orders(order, len(axes_list))
+    accuracy = check_accuracy(accuracy)
+    return_error = check_bool(return_error, "return_error")
     field = prepare_field(f, varargs, axes_list, boundary, period)
     result = _chain(field, axes_list, orders, accuracy)
     if return_error:
         finer = _chain(field, axes_list, orders, accuracy + 2)
         return field.finish(result), field.finish(abs(result - finer))
     return field.finish(result)
+
+
+def _axis_entry(a, axis):
+    """One entry of a tuple ``axis``, which must itself be an integer."""
+    if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
+        raise TypeError(
+            f"`axis` must be an integer or a tuple of integers; got {short_repr(axis)}."
+        )
+    return a
 
 
 def _chain(field, axes, orders, accuracy):
@@ -95,7 +117,7 @@ def _chain(field, axes, orders, accuracy):
 
 def _orders(order, n):
     if isinstance(order, (tuple, list)):
-        if len(order) != n:
+        if len(order) != n or not n:
             raise ValueError(
                 f"`order` must give one order per axis in `axis` ({n}); got {short_repr(order)}."
             )
@@ -138,8 +160,11 @@ def hessian(f, *varargs, accuracy=2, boundary="one-sided", period=None):
     >>> bool(np.allclose(H[0, 1], 2 * X))
     True
     """
+    f = as_samples(f, "hessian")
+    check_numeric(f, "f")
+    check_has_dimensions(f, "f", "hessian")
     accuracy = check_accuracy(accuracy)
-    ndim = f.ndim if is_dask_array(f) else np.ndim(f)
+    ndim = f.ndim
     axes = tuple(range(ndim))
     field = prepare_field(f, varargs, axes, boundary, period)
     first = [field.derivative(a, 1, accuracy) for a in axes]
@@ -173,9 +198,11 @@ def laplacian(f, *varargs, accuracy=2, boundary="one-sided", period=None):
     >>> bool(np.allclose(gradkit.laplacian(X**2 + Y**2, x, x), 4.0))
     True
     """
+    f = as_samples(f, "laplacian")
+    check_numeric(f, "f")
+    check_has_dimensions(f, "f", "laplacian")
     accuracy = check_accuracy(accuracy)
-    ndim = f.ndim if is_dask_array(f) else np.ndim(f)
-    axes = tuple(range(ndim))
+    axes = tuple(range(f.ndim))
     field = prepare_field(f, varargs, axes, boundary, period)
     total = field.derivative(0, 2, accuracy)
     for a in axes[1:]:
@@ -207,12 +234,12 @@ def divergence(v, *varargs, accuracy=2, boundary="one-sided", period=None):
     >>> bool(np.allclose(gradkit.divergence([X * Y, Y], x, x), Y + 1))
     True
     """
-    components = _components(v, None)
+    components = _components(v, None, "divergence")
     accuracy = check_accuracy(accuracy)
     axes = tuple(range(len(components)))
     total = None
     for i, comp in enumerate(components):
-        field = prepare_field(comp, varargs, axes, boundary, period)
+        field = prepare_field(comp, varargs, axes, boundary, period, name="v")
         term = field.finish(field.derivative(i, 1, accuracy))
         total = term if total is None else total + term
     return total
@@ -244,11 +271,11 @@ def curl(v, *varargs, accuracy=2, boundary="one-sided", period=None):
     >>> bool(np.allclose(gradkit.curl([-Y, X], x, x), 2.0))
     True
     """
-    components = _components(v, (2, 3))
+    components = _components(v, (2, 3), "curl")
     accuracy = check_accuracy(accuracy)
     ndim = len(components)
     axes = tuple(range(ndim))
-    fields = [prepare_field(c, varargs, axes, boundary, period) for c in components]
+    fields = [prepare_field(c, varargs, axes, boundary, period, name="v") for c in components]
 
     def d(comp, axis):
         return fields[comp].finish(fields[comp].derivative(axis, 1, accuracy))
@@ -263,18 +290,29 @@ def curl(v, *varargs, accuracy=2, boundary="one-sided", period=None):
     return np.stack(parts)
 
 
-def _components(v, allowed):
-    """Split a vector field into its components and check their count and shapes."""
+def _components(v, allowed, function):
+    """Split a vector field into its components and check their count, dtype and shapes."""
+    reject_callable(v, function, "v")
+    if isinstance(v, str):
+        raise TypeError(f"`v` must hold numbers; got a string {short_repr(v)}.")
     if is_dask_array(v) or isinstance(v, np.ndarray):
+        v = as_samples(v, function, "v")
+        check_numeric(v, "v")
         comps = [v[i] for i in range(v.shape[0])] if v.ndim else []
     else:
         try:
-            comps = [c if is_dask_array(c) else np.asanyarray(c) for c in v]
+            items = list(v)
         except TypeError:
             raise TypeError(
                 f"`v` must be an array of shape (ndim,) + shape or a sequence of components; "
                 f"got {short_repr(v)}."
             ) from None
+        comps = []
+        for i, c in enumerate(items):
+            reject_callable(c, function, f"v[{i}]")
+            c = as_samples(c, function, f"v[{i}]")
+            check_numeric(c, f"v[{i}]")
+            comps.append(c)
     n = len(comps)
     shapes = {tuple(c.shape) for c in comps}
     if n == 0 or len(shapes) != 1:

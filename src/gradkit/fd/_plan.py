@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._weights import boundary_width, fornberg_weights, interior_width
+from ._weights import boundary_width, fornberg_weights, interior_width, split_scale
 
-__all__ = ["AxisPlan", "Block", "RowGroup", "numpy_plan", "stencil_plan"]
+__all__ = ["AxisPlan", "Block", "RowGroup", "numpy_plan", "stencil_plan", "typical_step"]
 
 
 @dataclass(frozen=True)
@@ -141,37 +141,101 @@ def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
                 groups.append(_row_group([pos], [idx], w[None, :], one.astype(w.dtype)))
         return AxisPlan(n, False, block, tuple(groups))
 
-    dx1 = ax_dx[0:-1]
-    dx2 = ax_dx[1:]
-    a = -(dx2) / (dx1 * (dx1 + dx2))
-    b = (dx2 - dx1) / (dx1 * dx2)
-    c = dx1 / (dx2 * (dx1 + dx2))
+    ax_dx = np.asarray(ax_dx)
+    unit = power_of_two_near(np.median(np.abs(ax_dx))) if ax_dx.dtype.kind == "f" else 1.0
+    plain = _numpy_nonuniform_weights(ax_dx, edge_order)
+    if unit != 1.0:
+        # numpy's formulas on coordinates in units of a power of two near the spacing are
+        # exactly numpy's values times that power, unless numpy's products of spacings
+        # left the floating-point range (spacings below ~1e-154 or above ~1e154): then
+        # numpy's weights are inf, NaN, 0 or subnormal, and the scaled ones are used.
+        unit_t = ax_dx.dtype.type(unit)
+        scaled = _numpy_nonuniform_weights(ax_dx / unit_t, edge_order)
+        with np.errstate(all="ignore"):
+            exact = all(np.array_equal(p * unit_t, q) for p, q in zip(plain, scaled))
+        if not exact:
+            return _nonuniform_plan(n, ax_dx, scaled, edge_order, fdt, unit)
+    return _nonuniform_plan(n, ax_dx, plain, edge_order, fdt, None)
+
+
+def _numpy_nonuniform_weights(ax_dx, edge_order):
+    """numpy.gradient's interior weights (a, b, c) and, for ``edge_order=2``, its boundary
+    coefficients, from the coordinate differences ``ax_dx``."""
+    with np.errstate(all="ignore"):
+        dx1 = ax_dx[0:-1]
+        dx2 = ax_dx[1:]
+        a = -(dx2) / (dx1 * (dx1 + dx2))
+        b = (dx2 - dx1) / (dx1 * dx2)
+        c = dx1 / (dx2 * (dx1 + dx2))
+        if edge_order == 1:
+            return a, b, c
+        dx1, dx2 = ax_dx[0], ax_dx[1]
+        left = np.array(
+            [
+                -(2.0 * dx1 + dx2) / (dx1 * (dx1 + dx2)),
+                (dx1 + dx2) / (dx1 * dx2),
+                -dx1 / (dx2 * (dx1 + dx2)),
+            ]
+        )
+        dx1, dx2 = ax_dx[-2], ax_dx[-1]
+        right = np.array(
+            [
+                dx2 / (dx1 * (dx1 + dx2)),
+                -(dx2 + dx1) / (dx1 * dx2),
+                (2.0 * dx2 + dx1) / (dx2 * (dx1 + dx2)),
+            ]
+        )
+    return a, b, c, left, right
+
+
+def _nonuniform_plan(n, ax_dx, weights, edge_order, fdt, unit) -> AxisPlan:
+    """The non-uniform numpy plan from ``weights`` (numpy's, or with ``unit`` not None,
+    numpy's formulas evaluated on ``ax_dx / unit``, to be divided by ``unit``)."""
+    a, b, c = weights[:3]
     wdt = np.result_type(a.dtype, fdt)
     table = np.zeros((3, n), dtype=wdt)
-    table[:, 1 : n - 1] = np.stack([a, b, c])
-    block = Block(1, n - 1, np.array([-1, 0, 1], dtype=np.int64), table, np.ones((), wdt))
+    diff_weights = np.array([-1, 1], dtype=fdt)
+    one = np.ones(1, dtype=fdt)
+    groups = []
+    if unit is None:
+        table[:, 1 : n - 1] = np.stack([a, b, c])
+        divisor = np.ones((), wdt)
+    else:
+        inner, divisor = split_scale(np.stack([a, b, c]), unit, 1, wdt)
+        table[:, 1 : n - 1] = inner
+    block = Block(1, n - 1, np.array([-1, 0, 1], dtype=np.int64), table, divisor)
     if edge_order == 1:
         for pos, idx, d in ((0, [0, 1], ax_dx[0]), (n - 1, [n - 2, n - 1], ax_dx[-1])):
             groups.append(
-                _row_group([pos], [idx], diff_weights[None, :], _typed(d, fdt, div)[None])
+                _row_group([pos], [idx], diff_weights[None, :], _typed(d, fdt, np.divide)[None])
             )
-    else:
-        dx1, dx2 = ax_dx[0], ax_dx[1]
-        left = [
-            -(2.0 * dx1 + dx2) / (dx1 * (dx1 + dx2)),
-            (dx1 + dx2) / (dx1 * dx2),
-            -dx1 / (dx2 * (dx1 + dx2)),
-        ]
-        dx1, dx2 = ax_dx[-2], ax_dx[-1]
-        right = [
-            dx2 / (dx1 * (dx1 + dx2)),
-            -(dx2 + dx1) / (dx1 * dx2),
-            (2.0 * dx2 + dx1) / (dx2 * (dx1 + dx2)),
-        ]
-        for pos, idx, coeffs in ((0, [0, 1, 2], left), (n - 1, [n - 3, n - 2, n - 1], right)):
-            w = np.array([_typed(c, fdt, mul) for c in coeffs])
+        return AxisPlan(n, False, block, tuple(groups))
+    for pos, idx, coeffs in (
+        (0, [0, 1, 2], weights[3]),
+        (n - 1, [n - 3, n - 2, n - 1], weights[4]),
+    ):
+        w = np.array([_typed(c, fdt, np.multiply) for c in coeffs])
+        if unit is None:
             groups.append(_row_group([pos], [idx], w[None, :], one.astype(w.dtype)))
+        else:
+            w, d = split_scale(w, unit, 1, w.dtype)
+            groups.append(_row_group([pos], [idx], w[None, :], d[None]))
     return AxisPlan(n, False, block, tuple(groups))
+
+
+def power_of_two_near(length) -> float:
+    """The power of two nearest ``length`` (1.0 for zero or non-finite lengths)."""
+    length = float(length)
+    if not np.isfinite(length) or length <= 0:
+        return 1.0
+    return float(np.exp2(np.round(np.log2(length))))
+
+
+def typical_step(x) -> float:
+    """The power of two nearest the median spacing of coordinates ``x`` (a length unit in
+    which stencil weights are of order one)."""
+    gaps = np.abs(np.diff(np.asarray(x, dtype=np.float64)))
+    return power_of_two_near(np.median(gaps)) if len(gaps) else 1.0
 
 
 def stencil_plan(
@@ -189,18 +253,22 @@ def stencil_plan(
     monotonic coordinates. On a periodic axis with coordinates, ``period`` is the length
     after which the coordinates repeat. ``wdt`` is the dtype of the weights. The caller has
     checked that ``n`` is large enough.
+
+    Weights are computed in units of the step (uniform) or of a typical step (power of two,
+    non-uniform) and scaled by :func:`split_scale`, so any spacing whose derivative is
+    representable gives correct weights.
     """
     width_in = interior_width(order, accuracy)
     half = (width_in - 1) // 2
     wdt = np.dtype(wdt)
-    one = np.ones((), dtype=wdt)
     if np.ndim(spacing) == 0:
         h = float(spacing)
         offsets = np.arange(-half, half + 1)
-        w = fornberg_weights([0.0], offsets[None, :].astype(float), order)[0] / h**order
+        w = fornberg_weights([0.0], offsets[None, :].astype(float), order)[0]
         keep = w != 0.0  # structural zeros, e.g. the centre of odd derivatives
-        offsets, w = offsets[keep].astype(np.int64), w[keep].astype(wdt)
-        block = _uniform_block(half, n - half, n, offsets, w, one)
+        w, divisor = split_scale(w[keep], h, order, wdt)
+        offsets = offsets[keep].astype(np.int64)
+        block = _uniform_block(half, n - half, n, offsets, w, divisor)
         if periodic:
             # the first and last `half` positions read across the ends (indices unwrapped)
             edge = np.unique(np.r_[np.arange(min(half, n)), np.arange(max(n - half, 0), n)])
@@ -209,38 +277,45 @@ def stencil_plan(
                     edge,
                     edge[:, None] + offsets[None, :],
                     np.broadcast_to(w, (len(edge), len(w))),
-                    np.ones(len(edge), wdt),
+                    np.broadcast_to(divisor, (len(edge),)),
                 )
             ]
         else:
-            groups = _one_sided_groups(n, np.arange(n, dtype=float) * h, order, accuracy, half, wdt)
+            unit_x = np.arange(n, dtype=float) * (1.0 if h > 0 else -1.0)
+            groups = _one_sided_groups(n, unit_x, order, accuracy, half, wdt, abs(h), 1.0)
         return AxisPlan(n, periodic, block, tuple(groups))
 
     x = np.asarray(spacing, dtype=np.float64)
+    unit = typical_step(x)
     offsets = np.arange(-half, half + 1)
     positions = np.arange(n)
     index = positions[:, None] + offsets[None, :]
     if periodic:
         xs = x[index % n] + period * np.floor_divide(index, n)
-        w = fornberg_weights(x, xs, order).astype(wdt)
+        w, divisor = split_scale(fornberg_weights(x, xs, order, unit), unit, order, wdt)
     else:
         inside = slice(half, n - half)
-        w = np.zeros((n, len(offsets)), dtype=wdt)
-        w[inside] = fornberg_weights(x[inside], x[index[inside]], order)
+        w64 = np.zeros((n, len(offsets)))
+        w64[inside] = fornberg_weights(x[inside], x[index[inside]], order, unit)
+        w, divisor = split_scale(w64, unit, order, wdt)
     block = Block(
-        half, max(half, n - half), offsets.astype(np.int64), np.ascontiguousarray(w.T), one
+        half, max(half, n - half), offsets.astype(np.int64), np.ascontiguousarray(w.T), divisor
     )
     if periodic:
         edge = np.unique(np.r_[np.arange(min(half, n)), np.arange(max(n - half, 0), n)])
-        groups = [_row_group(edge, index[edge], w[edge], np.ones(len(edge), wdt))]
+        groups = [_row_group(edge, index[edge], w[edge], np.broadcast_to(divisor, (len(edge),)))]
     else:
-        groups = _one_sided_groups(n, x, order, accuracy, half, wdt)
+        groups = _one_sided_groups(n, x, order, accuracy, half, wdt, unit, unit)
     return AxisPlan(n, periodic, block, tuple(groups))
 
 
-def _one_sided_groups(n, x, order, accuracy, half, wdt) -> list[RowGroup]:
+def _one_sided_groups(n, x, order, accuracy, half, wdt, step, unit) -> list[RowGroup]:
     """Stencils of ``boundary_width`` points flush with each end, for the first and last
-    ``half`` positions (where the centred stencil would leave the array)."""
+    ``half`` positions (where the centred stencil would leave the array).
+
+    ``x`` are the coordinates in a length unit ``unit`` (fornberg's ``scale``); the weights
+    are for the derivative in units where the typical step is ``step`` (scaled by
+    :func:`split_scale`)."""
     if half == 0:
         return []
     width = boundary_width(order, accuracy)
@@ -249,6 +324,7 @@ def _one_sided_groups(n, x, order, accuracy, half, wdt) -> list[RowGroup]:
     groups = []
     for positions, start in ((left, 0), (right, n - width)):
         index = np.broadcast_to(np.arange(start, start + width), (half, width))
-        w = fornberg_weights(x[positions], x[index], order).astype(wdt)
-        groups.append(_row_group(positions, index, w, np.ones(half, wdt)))
+        w64 = fornberg_weights(x[positions], x[index], order, unit)
+        w, divisor = split_scale(w64, step, order, wdt)
+        groups.append(_row_group(positions, index, w, np.broadcast_to(divisor, (half,))))
     return groups

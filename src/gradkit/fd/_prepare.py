@@ -6,15 +6,70 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_int, compute_float_dtype, result_float_dtype
+from .._validation import check_int, compute_float_dtype, result_float_dtype, short_repr
 from ._engine import apply_plan, apply_plans, is_dask_array
 from ._plan import stencil_plan
-from ._spacing import parse_boundaries, parse_periods, parse_spacing
+from ._spacing import check_period_use, parse_boundaries, parse_periods, parse_spacing
 from ._weights import boundary_width, interior_width
 
-__all__ = ["Field", "check_accuracy", "check_order", "prepare_field"]
+__all__ = ["Field", "as_samples", "check_accuracy", "check_order", "prepare_field"]
 
 MAX_ORDER = 4
+
+# where the derivatives of a callable are computed instead, per sampled-array function
+_CALLABLE_PEERS = {
+    "gradient": "`gradkit.numdiff.gradient`",
+    "derivative": "`gradkit.numdiff.derivative`",
+    "hessian": "`gradkit.numdiff.hessian`",
+    "laplacian": "`gradkit.numdiff.hessian` (the Laplacian is its trace)",
+    "divergence": "`gradkit.numdiff.jacobian` (the divergence is its trace)",
+    "curl": "`gradkit.numdiff.jacobian`",
+}
+
+
+def reject_callable(f, function: str, name: str = "f") -> None:
+    """A function passed where samples belong gets a TypeError pointing to numdiff."""
+    if callable(f) and not isinstance(f, np.ndarray) and not is_dask_array(f):
+        raise TypeError(
+            f"`{name}` must be an array of samples, not a callable ({short_repr(f)}); "
+            f"`gradkit.{function}` differentiates sampled data. Derivatives of callables "
+            f"are computed by {_CALLABLE_PEERS[function]}."
+        )
+
+
+def as_samples(f, function: str, name: str = "f"):
+    """``f`` as an ndarray (subclasses kept) or dask array in native byte order.
+
+    Callables are rejected (they belong to ``gradkit.numdiff``); dask arrays of unknown
+    chunk sizes too (the stencils need the block boundaries).
+    """
+    reject_callable(f, function, name)
+    if is_dask_array(f):
+        if any(np.isnan(c) for chunks in f.chunks for c in chunks):
+            raise ValueError(
+                f"`{name}` is a dask array with unknown chunk sizes {f.chunks}; call "
+                f"`{name}.compute_chunk_sizes()` first."
+            )
+    else:
+        f = np.asanyarray(f)
+    if not f.dtype.isnative:
+        f = f.astype(f.dtype.newbyteorder("="))
+    return f
+
+
+def check_numeric(f, name: str, context: str = "") -> None:
+    """``f`` must hold numbers (booleans count: they promote to float64)."""
+    if np.dtype(f.dtype).kind not in "biufc":
+        raise TypeError(f"`{name}` must hold numbers{context}; got dtype {f.dtype}.")
+
+
+def check_has_dimensions(f, name: str, function: str) -> None:
+    """The operators other than ``gradient`` need at least one axis."""
+    if f.ndim == 0:
+        raise ValueError(
+            f"`{name}` must have at least one dimension for `{function}`; got a 0-d array "
+            f"({short_repr(f[()] if not is_dask_array(f) else f)})."
+        )
 
 
 def check_accuracy(accuracy) -> int:
@@ -49,8 +104,7 @@ class Field:
     def plan(self, axis: int, order: int, accuracy: int):
         n = self.data.shape[axis]
         periodic = self.boundary[axis] == "periodic"
-        name = f"spacing of axis {axis}"
-        step = self.spacing[axis].step_or_coords(name)
+        step = self.spacing[axis].step_or_coords()
         needed = interior_width(order, accuracy)
         if not periodic:
             needed = max(needed, boundary_width(order, accuracy))
@@ -71,13 +125,13 @@ class Field:
         if np.ndim(step) == 0:
             if given is not None and not np.isclose(given, abs(step) * n, rtol=1e-9, atol=0):
                 raise ValueError(
-                    f"`period` {given!r} of axis {axis} disagrees with {n} points spaced "
-                    f"{step!r} (period {abs(step) * n!r}); give coordinates for a non-uniform "
-                    f"periodic axis."
+                    f"`period` {short_repr(given)} of axis {axis} disagrees with {n} points "
+                    f"spaced {short_repr(step)} (period {short_repr(abs(step) * n)}); give "
+                    f"coordinates for a non-uniform periodic axis."
                 )
             return None
         x = step
-        span = abs(x[-1] - x[0])
+        span = float(abs(x[-1] - x[0]))
         if given is None:
             raise ValueError(
                 f"`period` is needed for the periodic axis {axis}, whose coordinates are not "
@@ -85,8 +139,8 @@ class Field:
             )
         if given <= span:
             raise ValueError(
-                f"`period` {given!r} of axis {axis} must exceed the span of its coordinates "
-                f"({span!r})."
+                f"`period` {short_repr(given)} of axis {axis} must exceed the span of its "
+                f"coordinates ({short_repr(span)})."
             )
         return given if x[-1] > x[0] else -given
 
@@ -99,20 +153,16 @@ class Field:
         return result
 
 
-def prepare_field(f, varargs, axes, boundary, period) -> Field:
-    """Check ``f`` and its spacing for the order-``accuracy`` operators."""
+def prepare_field(f, varargs, axes, boundary, period, name="f", context="") -> Field:
+    """Check ``f`` (already through :func:`as_samples`) and its spacing for the
+    order-``accuracy`` operators. ``name`` and ``context`` word the messages."""
     dask_in = is_dask_array(f)
-    if not dask_in:
-        f = np.asanyarray(f)
+    check_numeric(f, name, context)
     dtype = np.dtype(f.dtype)
-    if dtype.kind not in "biufc":
-        raise TypeError(
-            f"`f` must hold numbers for `accuracy`/`boundary` stencils; got dtype {dtype} "
-            f"(numpy.gradient's behaviour for it is available with accuracy=None)."
-        )
     spacings = parse_spacing(varargs, f.shape, axes)
     boundaries = parse_boundaries(boundary, len(axes))
     periods = parse_periods(period, len(axes))
+    check_period_use(periods, boundaries)
     out_dtype = result_float_dtype(dtype)
     compute = compute_float_dtype(dtype)
     weight_dtype = (
