@@ -84,6 +84,16 @@ def _silenced(call):
             vectorized=True,
             return_error=True,
         ),
+        # kinks and a jump: one-sided derivatives disagree (no evaluations of their own)
+        lambda: derivative(
+            lambda x: np.abs(x) + np.sign(x - 1.0), [0.0, 0.5, 1.0, -1.0], return_error=True
+        ),
+        lambda: hessian(
+            lambda X: X[:, 0] * np.abs(X[:, 0]) + np.abs(X[:, 1]) * X[:, 2],
+            np.array([[0.0, 0.0, 1.0], [0.3, 0.2, 0.1]]),
+            vectorized=True,
+            return_error=True,
+        ),
         # a derivative that is exactly 0, and values that underflow
         lambda: gradient(lambda x: np.sin(x[0]), [0.5, 2.0], return_error=True),
         lambda: derivative(lambda x: 5e-324 * x, [0.0, 1.0], return_error=True),

@@ -1,10 +1,14 @@
 """Regressions, named after what broke."""
 
+import math
 import warnings
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from gradkit.numdiff import DifferentiationWarning, derivative, gradient
+from gradkit.numdiff import DifferentiationWarning, derivative, gradient, hessian, jacobian
 
 
 def test_first_window_estimate_not_kept_over_better_later_one():
@@ -141,3 +145,109 @@ def test_screen_covers_jacobians_and_mixed_sides():
     interior = np.arange(30) % 3 != 0
     assert res.success[interior, :, 0].all()
     assert not res.success[:, :, 1].any()
+
+
+# --- kinks: one-sided derivatives that disagree at the point -----------------------------
+# gradient(abs, [0.0]) returned 0 with success=True and an error of 7e-15: the central
+# stencil sees only the odd part of f around x, which is 0 for |x|. (scipy.differentiate
+# and numdifftools also report 0 with a zero error there.) The error must cover half the
+# one-sided derivatives' disagreement, and success must be False.
+_KINKS = [
+    # (name, f, x, lower bound for the error: half the one-sided disagreement)
+    ("abs", np.abs, 0.0, 1.0),
+    ("relu", lambda x: np.maximum(x, 0.0), 0.0, 0.5),
+    ("shifted_abs", lambda x: 3.0 * np.abs(x - 1.5) + x, 1.5, 3.0),
+    ("sqrt_abs", lambda x: np.abs(x) ** 0.5, 0.0, 1.0),  # infinite one-sided slopes
+    ("sign", np.sign, 0.0, 1.0),  # a jump
+    ("floor", np.floor, 1.0, 1.0),  # a jump
+    ("smooth_plus_small_kink", lambda x: np.exp(x) + 1e-6 * np.abs(x), 0.0, 1e-6),
+]
+
+
+def _warns_not_success(call):
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        res = call()
+    assert any(issubclass(r.category, DifferentiationWarning) for r in rec)
+    return res
+
+
+@pytest.mark.parametrize(("name", "f", "x", "half_jump"), _KINKS, ids=[k[0] for k in _KINKS])
+def test_kink_is_not_a_confident_derivative(name, f, x, half_jump):
+    for res in (
+        _warns_not_success(lambda: derivative(f, x, return_error=True)),
+        _warns_not_success(lambda: gradient(lambda v: f(v[0]), [x], return_error=True)),
+        _warns_not_success(
+            lambda: jacobian(lambda v: np.array([f(v[0]), v[1]]), [x, 2.0], return_error=True)
+        ),
+    ):
+        assert not res.success.ravel()[0]
+        assert res.error.ravel()[0] >= half_jump
+
+
+def test_kink_abs_at_zero_costs_no_extra_evaluations():
+    # (gradient(abs, [0.0]) itself raises: abs of a (1,) array has shape (1,), not scalar)
+    res = _warns_not_success(lambda: gradient(lambda v: abs(v[0]), [0.0], return_error=True))
+    assert res.value[0] == 0.0 and res.error[0] >= 1.0 and not res.success[0]
+    smooth = gradient(lambda v: np.cos(v[0]), [0.3], return_error=True)
+    assert smooth.success[0]
+    assert res.nfev <= smooth.nfev
+
+
+def test_kink_only_at_the_point():
+    # beside the kink, and in the other variables, derivatives stay confident and right
+    res = _warns_not_success(
+        lambda: gradient(lambda v: np.abs(v[0]) + np.sin(v[1]), [0.0, 0.4], return_error=True)
+    )
+    np.testing.assert_array_equal(res.success, [False, True])
+    assert abs(res.value[1] - np.cos(0.4)) <= res.error[1] < 1e-9
+    ok = derivative(np.abs, [-0.7, 0.5, 2.0], return_error=True)
+    assert ok.success.all()
+    np.testing.assert_allclose(ok.value, [-1.0, 1.0, 1.0], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "bad", "half_jump"),
+    [
+        # f'' jumps from -2 to 2 (x|x| is odd: the central second difference is exactly 0)
+        (lambda v: v[0] * np.abs(v[0]) + v[1] ** 2, [0.0, 0.3], (0, 0), 2.0),
+        # a jump in f: sign is odd, so the central second difference is 0 as well
+        (lambda v: np.sign(v[0]) + v[1] ** 2, [0.0, 0.3], (0, 0), 1.0),
+        # a kink only in the mixed derivative: d2/dxdy of x |y| is sign(y)
+        (lambda v: v[0] * np.abs(v[1]), [0.0, 0.0], (0, 1), 1.0),
+    ],
+)
+def test_kink_in_hessian(f, x, bad, half_jump):
+    res = _warns_not_success(lambda: hessian(f, x, return_error=True))
+    assert not res.success[bad]
+    assert res.error[bad] >= half_jump
+    assert res.success[1, 1]
+
+
+@pytest.mark.parametrize(("n", "accuracy"), [(2, 8), (3, 8), (4, 10)])
+def test_kink_in_higher_derivatives(n, accuracy):
+    # |x| x**(n-1) has a jump in its n-th derivative at 0 (one-sided values +-n!), and
+    # its odd or even central stencil sees exactly 0 there. (A fourth derivative's own
+    # jump needs accuracy >= 10: the default window has too few levels to fit it.)
+    res = _warns_not_success(
+        lambda: derivative(
+            lambda t: np.abs(t) * t ** (n - 1), 0.0, n=n, accuracy=accuracy, return_error=True
+        )
+    )
+    assert not res.success
+    assert res.error >= math.factorial(n)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.floats(-3, 3),
+    st.floats(0.01, 100) | st.floats(-100, -0.01),
+    st.floats(-5, 5),
+)
+def test_kink_of_any_size_and_place_is_caught(c, a, b):
+    # f(x) = a max(x - c, 0) + b x at x = c: one-sided slopes b and a + b
+    res = _warns_not_success(
+        lambda: derivative(lambda x: a * np.maximum(x - c, 0.0) + b * x, c, return_error=True)
+    )
+    assert not res.success
+    assert res.error >= 0.5 * abs(a) * (1 - 1e-6)

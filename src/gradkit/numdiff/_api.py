@@ -606,7 +606,11 @@ _COMMON_NOTES = """The finite-difference estimate for each derivative uses the n
     the sum of their steps, for two evaluations per point, and one each only where that
     fails). This catches aliasing, where a function oscillating faster than the steps looks
     smooth on the lattice and converges to a wrong value; such a derivative resumes its
-    descent with smaller steps, and if it never passes it is reported as failed. Entries
+    descent with smaller steps, and if it never passes it is reported as failed. A central
+    estimate uses only the odd (first, third derivatives) or even part of `f` around `x`;
+    the other part must then look smooth, with no one-sided derivatives that disagree:
+    ``|x|`` at 0 (central estimate 0) is reported as failed with an error of at least 1,
+    half the disagreement of its one-sided slopes (no extra evaluations). Entries
     that fail (aliasing, a function oscillating faster than the smallest step, noise, a
     kink) emit a :class:`DifferentiationWarning` and carry a large error estimate: at least
     the spread of all estimates seen. With ``maxiter=1`` the

@@ -37,6 +37,7 @@ not), and one more for entries whose screen failed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -71,7 +72,8 @@ class EngineResult:
     error: np.ndarray  # (P, K, m)
     success: np.ndarray  # (P, K) bool
     status: np.ndarray  # (P, K): 0 converged, 1 rounding floor, 2 maxiter, 3 non-finite,
-    # 4 error grew tenfold after a good estimate, 5 failed the off-lattice check
+    # 4 error grew tenfold after a good estimate, 5 failed the off-lattice check, 6 a kink
+    # (one-sided derivatives disagree; see _kinks)
 
 
 _MAX_RESTARTS = 6
@@ -179,6 +181,81 @@ def _check_weights_cached(offsets, d, side, q):
         c = 0.0  # symmetric pairs: the centre weight is exactly zero
     w.setflags(write=False)  # shared through the cache: read-only
     return c, w
+
+
+# Kink test (see _kinks): a tested coefficient is significant when it exceeds KINK_FACTOR
+# times its indicated error plus rounding (KINK_FACTOR_HIGH for third and fourth
+# derivatives, whose large steps let the fits of a smooth function agree on a spurious
+# coefficient), or when it grows on the inner levels (by KINK_GROWTH_HIGH for d >= 3).
+KINK_FACTOR = 8.0
+KINK_FACTOR_HIGH = 1e4
+KINK_GROWTH_HIGH = 4.0
+# At most this many levels (the innermost) enter the fits: more would make the power
+# basis too ill-conditioned.
+_KINK_LEVELS = 6
+
+
+@lru_cache(maxsize=64)
+def _kink_weights(offsets, d):
+    """Weights of the one-sided-disagreement coefficients of a central window.
+
+    The window (offsets ``[+1, -1, +1/2, -1/2, ...]`` in units of ``h``) gives at each
+    level ``u_j`` the part ``P_j`` of ``f(x +- u_j)`` that the central estimate of order
+    ``d`` does not use: the symmetric part ``(f_+ + f_-) / 2 - f(x)`` for odd ``d``, the
+    antisymmetric part ``(f_+ - f_-) / 2`` for even ``d``. For a smooth ``f`` it has only
+    powers of ``u`` of the opposite parity to ``d`` (the *allowed* powers). The *tested*
+    powers ``k <= d`` of the parity of ``d`` fit a kink (``k = d``: coefficient ``(D_+ -
+    D_-) / (2 d!)`` with ``D_+-`` the one-sided d-th derivatives) or a jump in ``f`` or a
+    lower derivative (``k < d``). Fitting tested plus allowed powers exactly through the
+    levels, ``kappa_k = d! c_k h**(k - d)`` is, for ``k = d``, half the disagreement of the
+    one-sided derivatives.
+
+    Returns ``(tested, full, outer, inner)`` with ``full[i]`` of shape ``(W + 1,)`` (the
+    last entry the weight of ``f(x)``): ``kappa_k h**d = full[i, :W] @ F + full[i, W] f(x)``
+    for the i-th tested power ``k``, fitted on the innermost ``L`` levels; ``outer``/
+    ``inner`` the same with one allowed power fewer on the outer/inner ``L - 1`` of them.
+    ``None`` when the window has too few levels (every allowed power below ``d`` must be
+    in the smaller fits: one left out leaks into the tested coefficients with a negative
+    power of ``h``, which then grow on smaller steps like a cusp).
+    """
+    offs = np.frombuffer(offsets)
+    W = offs.size
+    M = W // 2
+    odd = d % 2 == 1
+    sign = 1.0 if odd else -1.0
+    tested = list(range(d % 2, d + 1, 2))
+    allowed = list(range(2 if odd else 1, 2 * M + 2, 2))
+    below = [k for k in allowed if k < d]
+    L = min(M, _KINK_LEVELS)
+    while tested and L - 1 < len(tested) + len(below):
+        tested.pop()  # too few levels: the highest tested powers are left out
+    if not tested:
+        return None
+    powers_full = sorted(tested + allowed[: L - len(tested)])
+    powers_sub = sorted(tested + allowed[: L - 1 - len(tested)])
+
+    def weights(levels, powers):
+        u = offs[2 * levels].astype(np.longdouble)
+        V = u[:, None] ** np.array(powers)[None, :]
+        G = np.linalg.inv(V.astype(np.float64))
+        # one step of refinement of the inverse in long double (V is ill-conditioned)
+        G = G + G @ (np.eye(len(powers)) - (V @ G).astype(np.float64))
+        out = np.zeros((len(tested), W + 1))
+        for i, k in enumerate(tested):
+            g = math.factorial(d) * G[powers.index(k)]
+            out[i, 2 * levels] = 0.5 * g
+            out[i, 2 * levels + 1] = 0.5 * sign * g
+            if odd:
+                out[i, W] = -g.sum()
+        return out
+
+    levels = np.arange(M - L, M)
+    full = weights(levels, powers_full)
+    outer = weights(levels[:-1], powers_sub)
+    inner = weights(levels[1:], powers_sub)
+    for a in (full, outer, inner):
+        a.setflags(write=False)
+    return tuple(tested), full, outer, inner
 
 
 class _Group:
@@ -420,7 +497,7 @@ def _run_entries(ctx, ent, h0, itmax):
     for g in all_groups:
         if g.size:
             stopping, code = np.ones(g.size, dtype=bool), np.full(g.size, 2)
-            _finish(g, stopping, code, None, value, error, status, success)
+            _finish(g, pb, stopping, code, None, value, error, status, success)
     if not pb.check:
         return np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)
     return _check(all_groups, pb, ctx, value, error, status, success)
@@ -504,7 +581,7 @@ def _update(g, pb, kernels, value, error, status, success):
         _update_windows_numpy(g, pb, hd, d_in, code, restart)
     stopping = code >= 0
     if stopping.any():
-        _finish(g, stopping, code, d_in, value, error, status, success)
+        _finish(g, pb, stopping, code, d_in, value, error, status, success)
     # Restart entries whose first window hit a non-finite value with a smaller step;
     # every other running entry halves its step and slides its window.
     if restart.any():
@@ -592,7 +669,7 @@ def _update_windows_numpy(g, pb, hd, d_in, code, restart):
     code[stop_bad] = 3
 
 
-def _finish(g, stopping, code, d_in, value, error, status, success):
+def _finish(g, pb, stopping, code, d_in, value, error, status, success):
     """Write stopped entries to the outputs.
 
     Success means converged, or at the rounding floor (the error estimate is then the
@@ -612,6 +689,12 @@ def _finish(g, stopping, code, d_in, value, error, status, success):
         val = np.where(contra, cur, val)
         err = np.where(contra, cur_err, err)
     ok = (c <= 1) & np.isfinite(val).all(axis=1)
+    if g.st.side == 0 and ok.any():
+        kink, kappa = _kinks(g, pb, rows, val, ok)
+        if kink.any():
+            err = np.where(kink[:, None], err + kappa, err)
+            c = np.where(kink, 6, c)
+            ok &= ~kink
     if not ok.all():
         hi, lo = _rows(g.hi, rows), _rows(g.lo, rows)
         spread = np.fmax(np.abs(hi - val), np.abs(val - lo))
@@ -631,6 +714,64 @@ def _finish(g, stopping, code, d_in, value, error, status, success):
         _rows(a, rows) for a in (g.prow, g.krow, g.h, g.f0, d_in, g.xs, g.used)
     )
     g.pending.append((idx, prow, krow, h, f0, val, err, d_in, xs, used))
+
+
+def _kinks(g, pb, rows, val, ok):
+    """Which stopped central rows sit on a kink, jump or cusp; costs no evaluations.
+
+    The central estimate uses only one parity of the window's values, so ``|x|`` at 0
+    gives 0 with a rounding-level error. The other part (see :func:`_kink_weights`) is
+    fitted on the window's levels for the coefficients a smooth ``f`` cannot have. Such a
+    coefficient ``kappa_k`` is significant when it exceeds ``KINK_FACTOR`` times the
+    spread of its three fits (all levels, outer, inner) plus rounding, or when the inner
+    fit's coefficient is no smaller than the outer one's (a cusp ``|u|**a`` with ``a <=
+    1`` grows on smaller steps) and exceeds twice that spread. A row whose significant
+    ``sum_k kappa_k`` exceeds the tolerance (for ``|x|`` at 0: half the one-sided slopes'
+    disagreement, 1) fails, and that sum (each ``kappa_k`` plus its spread and rounding)
+    is added to its error.
+
+    Returns ``(kink (R,), kappa (R, m))`` for the rows ``rows`` of group ``g``.
+    """
+    R = val.shape[0]
+    kink = np.zeros(R, dtype=bool)
+    kappa = np.zeros(val.shape)
+    kw = _kink_weights(g.offs.tobytes(), g.st.d)
+    if kw is None:
+        return kink, kappa
+    _, full, outer, inner = kw
+    low_order = g.st.d <= 2
+    factor = KINK_FACTOR if low_order else KINK_FACTOR_HIGH
+    growth = 1.0 if low_order else KINK_GROWTH_HIGH
+    F, f0, h, xs = (_rows(a, rows) for a in (g.F, g.f0, g.h, g.xs))
+    W = F.shape[2]
+    hd = (h**g.st.d)[:, None]
+    with np.errstate(all="ignore"):  # huge values may overflow: never significant then
+        abs_F, abs_f0 = np.abs(F), np.abs(f0)
+        # rounding of x + u (up to eps |x| / 2 in u) times the slope |f(x + u) - f(x)| / |u|
+        slope = np.abs(F - f0[:, :, None]) / np.abs(g.offs)
+        shift = ((0.5 * pb.eps) * xs / h)[:, None]
+        for i in range(full.shape[0]):
+            k_full, k_out, k_in = (
+                (F @ w[:W] + w[W] * f0) / hd for w in (full[i], outer[i], inner[i])
+            )
+            kap = np.abs(k_full)
+            spread = np.fmax(
+                np.abs(k_out - k_in), np.fmax(np.abs(k_full - k_out), np.abs(k_full - k_in))
+            )
+            aw = np.abs(full[i, :W])
+            noise = (16.0 * pb.eps) * (abs_F @ aw + abs(full[i, W]) * abs_f0) / hd
+            noise += shift * (slope @ aw) / hd
+            floor = 4.0 * noise
+            sig = kap > factor * spread + floor
+            sig |= (
+                (k_out * k_in > 0)
+                & (np.abs(k_in) >= growth * np.abs(k_out))
+                & (kap > 2.0 * spread + floor)
+            )
+            # (the fitted coefficient plus what it may be off by)
+            kappa += np.where(sig & np.isfinite(kap), kap + spread + floor, 0.0)
+        kink = ok & (kappa > pb.atol + pb.rtol * np.abs(val)).any(axis=1)
+    return kink, kappa
 
 
 def _row_index(mask):
