@@ -551,6 +551,54 @@ def _lu_solve_inplace(a, b, nn):
     return True
 
 
+_RANK_TOL = 10.0 * 2.220446049250313e-16
+
+
+@numba.njit(cache=True, inline="always")
+def _poly_rank_deficient(a, k, m, w):
+    """Whether the polynomial block ``a[:k, k:k + m]`` is numerically rank deficient.
+
+    Modified Gram-Schmidt with column pivoting (each projection done twice) on the copy
+    ``w``; deficient when a pivot norm is at most ``10 max(k, m) eps`` times the first
+    (the tolerance of ``numpy.linalg.matrix_rank``, up to the factor 10).
+    """
+    for i in range(k):
+        for j in range(m):
+            w[i, j] = a[i, k + j]
+    tol = _RANK_TOL * max(k, m)
+    first = 0.0
+    for j in range(m):
+        best = -1.0
+        piv = j
+        for c in range(j, m):
+            nrm = 0.0
+            for i in range(k):
+                nrm += w[i, c] * w[i, c]
+            if nrm > best:
+                best = nrm
+                piv = c
+        if piv != j:
+            for i in range(k):
+                tmp = w[i, j]
+                w[i, j] = w[i, piv]
+                w[i, piv] = tmp
+        nrm = math.sqrt(best)
+        if j == 0:
+            first = nrm
+        if not nrm > tol * first:  # also a zero first column
+            return True
+        for i in range(k):
+            w[i, j] /= nrm
+        for c in range(j + 1, m):
+            for _ in range(2):
+                dot = 0.0
+                for i in range(k):
+                    dot += w[i, j] * w[i, c]
+                for i in range(k):
+                    w[i, c] -= dot * w[i, j]
+    return False
+
+
 @parallel_kernel()
 def local_solve_evaluate(
     x, idx, y, d, smoothing, eps, kind, powers, nderiv, out_v, out_g, out_h, status
@@ -559,7 +607,8 @@ def local_solve_evaluate(
 
     ``idx`` (nq, k) holds each query's neighbours (sorted).  The polynomial is shifted and
     scaled on each neighbourhood as scipy does.  ``status[q]`` is set to 1 when the
-    neighbourhood system is exactly singular (outputs for that point are then NaN).
+    neighbourhood system is exactly singular and to 2 when the neighbourhood's polynomial
+    matrix is numerically rank deficient (outputs for that point are then NaN).
     """
     nq, nd = x.shape
     k = idx.shape[1]
@@ -582,6 +631,7 @@ def local_solve_evaluate(
         accv = np.empty(ns)
         accg = np.empty((ns, nd))
         acch = np.empty((ns, nd, nd))
+        work = np.empty((k, m))
         for q in range(q0, q1):
             # shift and scale of the polynomial domain on this neighbourhood
             for t in range(nd):
@@ -622,9 +672,13 @@ def local_solve_evaluate(
                     a[k + kk, k + k2] = 0.0
                 for c in range(ns):
                     b[k + kk, c] = 0.0
-            ok = _lu_solve_inplace(a, b, nn)
-            if not ok:
+            if m > 0 and _poly_rank_deficient(a, k, m, work):
+                status[q] = 2
+                ok = False
+            else:
                 status[q] = 1
+                ok = _lu_solve_inplace(a, b, nn)
+            if not ok:
                 for c in range(ns):
                     out_v[q, c] = np.nan
                     if nderiv >= 1:

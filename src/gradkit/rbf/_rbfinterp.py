@@ -14,6 +14,16 @@ import numpy as np
 from numpy.linalg import LinAlgError
 
 from .._validation import check_choice, check_int, short_repr
+from ._checks import (
+    ArgumentShapeError,
+    as_real_array,
+    as_values_array,
+    check_degree,
+    check_epsilon,
+    check_kernel,
+    check_neighbors,
+    check_smoothing,
+)
 
 __all__ = ["RBFInterpolator"]
 
@@ -232,35 +242,31 @@ class RBFInterpolator:
         memory_budget=None,
         progress=None,
     ):
-        y = np.asarray(y, dtype=np.float64, order="C")
+        y = as_real_array(y, "y")
         if y.ndim != 2:
             raise ValueError("`y` must be a 2-dimensional array.")
         ny, ndim = y.shape
+        if ny == 0:
+            raise ValueError(f"`y` must hold at least one data point; got shape (0, {ndim}).")
+        if ndim == 0:
+            # every point coincides in zero dimensions (scipy: a singular matrix)
+            raise LinAlgError(f"`y` must have at least one coordinate column; got shape {y.shape}.")
 
-        d = np.asarray(d)
-        d_dtype = np.complex128 if np.iscomplexobj(d) else np.float64
-        d = np.asarray(d, dtype=d_dtype, order="C")
-        if d.ndim == 0 or d.shape[0] != ny:
+        d = as_values_array(d, "d")
+        d_dtype = d.dtype.type
+        if d.ndim == 0:
+            raise ArgumentShapeError(
+                f"Expected the first axis of `d` to have length {ny}; got a scalar "
+                f"({short_repr(d[()].item())})."
+            )
+        if d.shape[0] != ny:
             raise ValueError(f"Expected the first axis of `d` to have length {ny}.")
         d_shape = d.shape[1:]
         d = d.reshape((ny, -1))
         d = d.view(float)
 
-        if isinstance(smoothing, (int, float)) or np.shape(smoothing) == ():
-            smoothing = np.full(ny, smoothing, dtype=np.float64)
-        else:
-            smoothing = np.asarray(smoothing, dtype=float, order="C")
-            if smoothing.shape != (ny,):
-                raise ValueError(f"Expected `smoothing` to be a scalar or have shape ({ny},).")
-
-        if not isinstance(kernel, str):
-            raise TypeError(f"`kernel` must be a string; got {short_repr(kernel)}.")
-        kernel = kernel.lower()
-        if kernel not in _AVAILABLE:
-            raise ValueError(
-                f"`kernel` must be one of {', '.join(repr(k) for k in sorted(_AVAILABLE))}; "
-                f"got {kernel!r}."
-            )
+        smoothing = check_smoothing(smoothing, ny)
+        kernel = check_kernel(kernel, _AVAILABLE)
 
         if epsilon is None:
             if kernel in _SCALE_INVARIANT:
@@ -271,15 +277,15 @@ class RBFInterpolator:
                     f"{set(_SCALE_INVARIANT)}."
                 )
         else:
-            epsilon = float(epsilon)
+            epsilon = check_epsilon(epsilon)
 
         min_degree = _NAME_TO_MIN_DEGREE.get(kernel, -1)
         if degree is None:
             degree = max(min_degree, 0)
         else:
-            degree = int(degree)
+            degree = check_degree(degree)
             if degree < -1:
-                raise ValueError("`degree` must be at least -1.")
+                raise ValueError(f"`degree` must be at least -1; got {degree}.")
             elif -1 < degree < min_degree:
                 warnings.warn(
                     f"`degree` should not be below {min_degree} except -1 "
@@ -291,29 +297,26 @@ class RBFInterpolator:
                     stacklevel=2,
                 )
 
-        if neighbors is None:
-            nobs = ny
-        else:
-            neighbors = int(min(neighbors, ny))
-            nobs = neighbors
+        neighbors = check_neighbors(neighbors, ny)
+        nobs = ny if neighbors is None else neighbors
 
-        powers = _monomial_powers(ndim, degree)
-        if powers.shape[0] > nobs:
+        nmonos = comb(degree + ndim, ndim) if degree >= 0 else 0
+        if nmonos > nobs:
             raise ValueError(
-                f"At least {powers.shape[0]} data points are required when "
+                f"At least {nmonos} data points are required when "
                 f"`degree` is {degree} and the number of dimensions is {ndim}."
             )
+        powers = _monomial_powers(ndim, degree)
 
-        # gradkit's extra checks: finite input, solver options, repeated points
-        if neighbors is not None and neighbors < 1:
-            raise ValueError(f"`neighbors` must be at least 1; got {neighbors}.")
-        for name, arr in (("y", y), ("d", d), ("smoothing", smoothing)):
-            if not np.all(np.isfinite(arr)):
-                bad = int(np.count_nonzero(~np.isfinite(arr)))
-                raise ValueError(
-                    f"`{name}` must contain only finite values; got {bad} NaN or "
-                    f"infinite entr{'y' if bad == 1 else 'ies'}."
-                )
+        # gradkit's extra checks: finite coordinates in local mode (scipy's KDTree
+        # raises), solver options, repeated points.  NaN/inf in the global fit spoil
+        # the outputs as in scipy: non-finite `y` every output, non-finite `d` its column.
+        if neighbors is not None and not np.all(np.isfinite(y)):
+            bad = int(np.count_nonzero(~np.isfinite(y)))
+            raise ValueError(
+                f"`y` must contain only finite values when `neighbors` is given; got {bad} "
+                f"NaN or infinite entr{'y' if bad == 1 else 'ies'}."
+            )
         check_choice(solver, "solver", _SOLVERS)
         if preconditioner is None:
             preconditioner = "none"
@@ -329,7 +332,11 @@ class RBFInterpolator:
         if memory_budget is None:
             memory_budget = _DEFAULT_MEMORY_BUDGET
         memory_budget = check_int(memory_budget, "memory_budget", minimum=0)
-        keep = self._check_duplicates(y, d, smoothing)
+        if progress is not None and not isinstance(progress, (bool, np.bool_)):
+            raise TypeError(f"`progress` must be None, True or False; got {short_repr(progress)}.")
+        y_finite = bool(np.all(np.isfinite(y)))
+        finite_columns = np.all(np.isfinite(d), axis=0)
+        keep = self._check_duplicates(y, d, smoothing, finite_columns) if y_finite else None
 
         self.y = y
         self.d = d
@@ -347,9 +354,13 @@ class RBFInterpolator:
         if neighbors is None:
             from . import _solvers
 
-            shift, scale = _shift_scale(y)
-            yeps = y * epsilon
-            yhat = (y - shift) / scale
+            if y_finite:
+                shift, scale = _shift_scale(y)
+                yeps = y * epsilon
+                yhat = (y - shift) / scale
+            else:
+                shift = scale = np.full(ndim, np.nan)
+                yeps = yhat = None
             code = _KERNEL_CODES[kernel]
             m = powers.shape[0]
             iterative_ok = degree >= min_degree
@@ -364,43 +375,32 @@ class RBFInterpolator:
                 else:
                     solver = "iterative"
                     fallback = dense_fits
-            if keep is not None:
-                # repeated points with equal values and no smoothing: solve on one copy
-                # (the interpolant is the same; the dense system would be singular)
-                yeps_s, yhat_s, d_s, s_s = yeps[keep], yhat[keep], d[keep], smoothing[keep]
+            ns = d.shape[1]
+            if not y_finite:
+                # scipy's dense solve of a system with NaN entries: every weight is NaN
+                coeffs = np.full((ny + m, ns), np.nan)
             else:
-                yeps_s, yhat_s, d_s, s_s = yeps, yhat, d, smoothing
-            if solver == "iterative":
-                try:
-                    coeffs, info = _solvers.solve_iterative(
-                        yeps_s,
-                        yhat_s,
-                        d_s,
-                        s_s,
-                        code,
-                        powers,
-                        positive_definite=min_degree < 0,
+                if m > 0:
+                    _solvers.check_polynomial_rank(yhat, powers, degree)
+                coeffs = self._solve_global(
+                    _solvers,
+                    solver,
+                    fallback,
+                    keep,
+                    (yeps, yhat, d, smoothing),
+                    finite_columns,
+                    code,
+                    powers,
+                    min_degree,
+                    dict(
                         tol=float(tol),
                         maxiter=int(maxiter),
                         preconditioner=preconditioner,
                         preconditioner_rank=preconditioner_rank,
                         progress=progress,
-                    )
-                except _solvers.ConvergenceError:
-                    if not fallback:
-                        raise
-                    solver = "direct"  # "auto": the dense matrix fits, so solve it densely
-                else:
-                    self.n_iterations = info["iterations"]
-                    self.residual = info["residual"]
-                    self.preconditioner = info["preconditioner"]
-            if solver == "direct":
-                coeffs = _solvers.solve_direct(yeps_s, yhat_s, d_s, s_s, code, powers)
-            if keep is not None:
-                full = np.zeros((ny + m, coeffs.shape[1]))
-                full[:ny][keep] = coeffs[: coeffs.shape[0] - m]
-                full[ny:] = coeffs[coeffs.shape[0] - m :]
-                coeffs = full
+                    ),
+                )
+                solver = self.solver
             self._shift = shift
             self._scale = scale
             self._coeffs = coeffs
@@ -413,42 +413,124 @@ class RBFInterpolator:
             self._tree = cKDTree(y if keep is None else y[keep])
             self.solver = "local"
 
+    def _solve_global(
+        self,
+        _solvers,
+        solver,
+        fallback,
+        keep,
+        system,
+        finite_columns,
+        code,
+        powers,
+        min_degree,
+        options,
+    ):
+        """Solve for the weights of the finite columns of `d` (the others are NaN, as in
+        scipy's solve); sets ``self.solver`` and the iteration statistics."""
+        yeps, yhat, d, smoothing = system
+        ny = yeps.shape[0]
+        m = powers.shape[0]
+        if keep is not None:
+            # repeated points with equal values and no smoothing: solve on one copy
+            # (the interpolant is the same; the dense system would be singular)
+            yeps, yhat, d, smoothing = yeps[keep], yhat[keep], d[keep], smoothing[keep]
+        degree = int(powers.sum(axis=1).max()) if m else -1
+        if degree < min_degree:
+            hint = (
+                f"`degree` {degree} is below the minimum degree {min_degree} of the "
+                f"'{self.kernel}' kernel, so the system need not be positive definite; "
+                f"use `degree` >= {min_degree}, `smoothing` > 0, or `solver='direct'`."
+            )
+        else:
+            hint = _solvers.ill_conditioned_message(self.epsilon, self.kernel)
+        all_finite = bool(finite_columns.all())
+        rhs = d if all_finite else np.ascontiguousarray(d[:, finite_columns])
+        if solver == "iterative":
+            try:
+                part, info = _solvers.solve_iterative(
+                    yeps,
+                    yhat,
+                    rhs,
+                    smoothing,
+                    code,
+                    powers,
+                    positive_definite=min_degree < 0,
+                    breakdown_hint=hint,
+                    **options,
+                )
+            except _solvers.ConvergenceError:
+                if not fallback:
+                    raise
+                solver = "direct"  # "auto": the dense matrix fits, so solve it densely
+            else:
+                self.n_iterations = info["iterations"]
+                self.residual = info["residual"]
+                self.preconditioner = info["preconditioner"]
+        if solver == "direct":
+            part = _solvers.solve_direct(
+                yeps,
+                yhat,
+                rhs,
+                smoothing,
+                code,
+                powers,
+                singular_hint=_solvers.ill_conditioned_message(
+                    self.epsilon, self.kernel, dense=False
+                ),
+            )
+        self.solver = solver
+        if all_finite:
+            coeffs = part
+        else:
+            coeffs = np.full((part.shape[0], d.shape[1]), np.nan)
+            coeffs[:, finite_columns] = part
+        if keep is not None:
+            full = np.zeros((ny + m, coeffs.shape[1]))
+            full[:ny][keep] = coeffs[: coeffs.shape[0] - m]
+            full[ny:] = coeffs[coeffs.shape[0] - m :]
+            coeffs = full
+        return coeffs
+
     # ------------------------------------------------------------------ checks
     @staticmethod
-    def _check_duplicates(y, d, smoothing):
+    def _check_duplicates(y, d, smoothing, finite_columns):
         """Raise if coincident points with no smoothing carry different values.
 
         Return None, or a mask that keeps one of each group of coincident points with
-        equal values and no smoothing.
+        equal values and no smoothing.  Coincidence is exact equality of the coordinates,
+        found by sorting (no distances, so no overflow for coordinates near the largest
+        float); columns of `d` with NaN or inf are left out of the comparison (their
+        outputs are NaN whatever the weights).
         """
-        if y.shape[0] < 2 or np.all(smoothing != 0):
+        unsmoothed = np.flatnonzero(smoothing == 0)
+        if unsmoothed.size < 2:
             return None
-        from scipy.spatial import cKDTree
-
-        pairs = cKDTree(y).query_pairs(0.0, output_type="ndarray")
-        if pairs.shape[0] == 0:
+        yu = y[unsmoothed]
+        order = np.lexsort(yu.T[::-1])
+        ys = yu[order]
+        same = np.all(ys[1:] == ys[:-1], axis=1)
+        if not same.any():
             return None
-        i, j = pairs[:, 0], pairs[:, 1]
-        unsmoothed = (smoothing[i] + smoothing[j]) == 0
-        differ = np.any(d[i] != d[j], axis=1)
-        bad = np.flatnonzero(unsmoothed & differ)
+        first = unsmoothed[order[:-1][same]]
+        second = unsmoothed[order[1:][same]]
+        dc = d[:, finite_columns]
+        differ = np.any(dc[first] != dc[second], axis=1)
+        bad = np.flatnonzero(differ)
         if bad.size:
-            a, b = int(i[bad[0]]), int(j[bad[0]])
+            a, b = int(first[bad[0]]), int(second[bad[0]])
             raise LinAlgError(
                 f"`y` has {bad.size} pair(s) of coincident data points with different "
                 f"values in `d` (e.g. points {min(a, b)} and {max(a, b)} at "
                 f"{y[a].tolist()}), which no interpolant can fit; pass `smoothing` > 0 "
                 f"to fit them in the least-squares sense, or remove the duplicates."
             )
-        dup = unsmoothed & ~differ
-        if not dup.any():
-            return None
         keep = np.ones(y.shape[0], dtype=bool)
-        keep[j[dup]] = False
+        keep[second] = False
         return keep
 
     def _check_x(self, x, allow_nd):
-        x = np.asarray(x, dtype=np.float64)
+        x = as_real_array(x, "x")
         if allow_nd:
             if x.ndim < 2:
                 raise ValueError(
@@ -480,7 +562,8 @@ class RBFInterpolator:
     def _yeps_t(self):
         yt = self.__dict__.get("_yeps_t_cache")
         if yt is None:
-            yt = np.ascontiguousarray((self.y * self.epsilon).T)
+            with np.errstate(invalid="ignore", over="ignore"):  # non-finite `y`: NaN out
+                yt = np.ascontiguousarray((self.y * self.epsilon).T)
             self._yeps_t_cache = yt
         return yt
 
@@ -526,6 +609,15 @@ class RBFInterpolator:
                 out_g,
                 out_h,
             )
+            # a NaN coordinate spoils its query's every output (the kernels' conventions
+            # at r = 0 and the polynomial's partial derivatives could leave some finite)
+            nan_rows = np.isnan(x).any(axis=1)
+            if nan_rows.any():
+                out_v[nan_rows] = np.nan
+                if nderiv >= 1:
+                    out_g[nan_rows] = np.nan
+                if nderiv >= 2:
+                    out_h[nan_rows] = np.nan
         else:
             finite = np.all(np.isfinite(x), axis=1)
             xq = x if finite.all() else np.where(finite[:, None], x, 0.0)
@@ -552,13 +644,31 @@ class RBFInterpolator:
             )
             if status.any():
                 q = int(np.flatnonzero(status)[0])
-                msg = "Singular matrix."
+                ynbr = yl[idx[q]]
+                msg = None
                 if self.powers.shape[0] > 0:
                     from ._solvers import _rank_message
 
-                    ynbr = yl[idx[q]]
                     shift, scale = _shift_scale(ynbr)
-                    msg = _rank_message((ynbr - shift) / scale, self.powers) or msg
+                    msg = _rank_message(
+                        (ynbr - shift) / scale,
+                        self.powers,
+                        where=f" in the neighbourhood of `x[{q}]` ({self.neighbors} points)",
+                    )
+                    if msg is None and status[q] == 2:
+                        msg = (
+                            "Singular matrix. The matrix of monomials evaluated at the "
+                            f"{self.neighbors} points of `y` nearest to `x[{q}]` is "
+                            "numerically rank deficient: those points do not determine a "
+                            "polynomial of the interpolant's `degree`. Use a lower "
+                            "`degree` or more `neighbors`."
+                        )
+                if msg is None:
+                    from ._solvers import ill_conditioned_message
+
+                    msg = "Singular matrix. " + ill_conditioned_message(
+                        self.epsilon, self.kernel, dense=False
+                    )
                 raise LinAlgError(msg)
             if not finite.all():
                 out_v[~finite] = np.nan
@@ -688,3 +798,77 @@ class RBFInterpolator:
                [1., 0.]])
         """
         return self._evaluate(x, 2, True)
+
+    def gradient(self, x):
+        """Exact gradient of the interpolant at `x`.
+
+        Parameters
+        ----------
+        x : (..., ndim) array_like
+            Evaluation points (a dask array gives a lazy dask array).
+
+        Returns
+        -------
+        (...) + d.shape[1:] + (ndim,) ndarray
+            ``gradient(x)[..., i]`` is the derivative with respect to ``x[..., i]``; the
+            same as ``value_and_gradient(x)[1]``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from gradkit.rbf import RBFInterpolator
+        >>> y = np.linspace(0, 1, 11)[:, None]
+        >>> f = RBFInterpolator(y, 3 * y[:, 0] ** 2, kernel="quintic", degree=2)
+        >>> g = f.gradient([[0.5], [1.0]])
+        >>> g.shape
+        (2, 1)
+        >>> np.round(g[:, 0], 6) + 0.0
+        array([3., 6.])
+        """
+        return self._evaluate(x, 1, True)[1]
+
+    def hessian(self, x):
+        """Exact Hessian of the interpolant at `x`.
+
+        Parameters
+        ----------
+        x : (..., ndim) array_like
+            Evaluation points (a dask array gives a lazy dask array).
+
+        Returns
+        -------
+        (...) + d.shape[1:] + (ndim, ndim) ndarray
+            ``hessian(x)[..., i, j]`` is the second derivative with respect to
+            ``x[..., i]`` and ``x[..., j]``; the same as ``value_gradient_hessian(x)[2]``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from gradkit.rbf import RBFInterpolator
+        >>> rng = np.random.default_rng(1)
+        >>> y = rng.random((30, 2))
+        >>> f = RBFInterpolator(y, y[:, 0] ** 2 + y[:, 0] * y[:, 1], kernel="cubic", degree=2)
+        >>> h = f.hessian([[0.3, 0.6]])
+        >>> h.shape
+        (1, 2, 2)
+        >>> np.round(h[0], 6) + 0.0
+        array([[2., 1.],
+               [1., 0.]])
+        """
+        return self._evaluate(x, 2, True)[2]
+
+    def __repr__(self):
+        """A one-line summary: size, kernel, shape parameter, tail, solver, values."""
+        ny, ndim = self.y.shape
+        smoothing = self.smoothing
+        if smoothing.size and np.all(smoothing == smoothing[0]):
+            smooth = f"{float(smoothing[0])!r}"
+        else:
+            smooth = f"array of {smoothing.size}"
+        degree = int(self.powers.sum(axis=1).max()) if self.powers.shape[0] else -1
+        return (
+            f"RBFInterpolator(N={ny}, ndim={ndim}, kernel={self.kernel!r}, "
+            f"epsilon={float(self.epsilon)!r}, degree={degree}, "
+            f"neighbors={self.neighbors}, smoothing={smooth}, solver={self.solver!r}, "
+            f"values={self.d_shape}, dtype={np.dtype(self.d_dtype)})"
+        )

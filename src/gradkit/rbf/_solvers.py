@@ -35,7 +35,9 @@ class ConvergenceError(RuntimeError):
     """An iterative RBF solve did not reach the requested tolerance."""
 
 
-def _rank_message(yhat, powers):
+def _rank_message(yhat, powers, degree=None, where=""):
+    """scipy's message for a polynomial matrix without full column rank (None if it has
+    full rank), followed by what it means for `y` and `degree`."""
     from . import _kernels
 
     nmonos = powers.shape[0]
@@ -43,16 +45,49 @@ def _rank_message(yhat, powers):
     _kernels.polynomial_matrix(yhat, powers, pmat)
     rank = np.linalg.matrix_rank(pmat)
     if rank < nmonos:
+        if degree is None:
+            degree = int(powers.sum(axis=1).max())
         return (
             "Singular matrix. The matrix of monomials evaluated at "
             "the data point coordinates does not have full column "
-            f"rank ({rank}/{nmonos})."
+            f"rank ({rank}/{nmonos}): the points of `y`{where} do not determine a "
+            f"polynomial of `degree` {degree} in {yhat.shape[1]} dimension"
+            f"{'s' if yhat.shape[1] != 1 else ''} (they lie on a lower-dimensional set, "
+            "e.g. a line in 2-D, or there are too few distinct points). Use a lower "
+            "`degree` (-1 for no polynomial), or points that span every dimension."
         )
     return None
 
 
-def solve_direct(yeps, yhat, d, smoothing, kind, powers):
-    """Dense solve of the full system with ``dgesv`` (scipy's method)."""
+def check_polynomial_rank(yhat, powers, degree):
+    """Raise scipy's ``LinAlgError`` if the polynomial matrix of the scaled sites `yhat`
+    does not have full column rank (scipy checks only after LAPACK reports a zero pivot,
+    so it can accept such a system and return an interpolant of garbage)."""
+    msg = _rank_message(yhat, powers, degree)
+    if msg is not None:
+        raise LinAlgError(msg)
+
+
+_ILL_CONDITIONED = (
+    "The kernel matrix is numerically singular (ill-conditioned) for `epsilon` = {eps:g} "
+    "with the '{kernel}' kernel: its entries are nearly equal because the points are "
+    "close together on the scale 1/`epsilon`. Use a larger `epsilon`, `smoothing` > 0, "
+    "or fewer points{dense}."
+)
+
+
+def ill_conditioned_message(epsilon, kernel, dense=True):
+    """The explanation of a breakdown that is not caused by the polynomial tail."""
+    return _ILL_CONDITIONED.format(
+        eps=epsilon, kernel=kernel, dense=", or `solver='direct'`" if dense else ""
+    )
+
+
+def solve_direct(yeps, yhat, d, smoothing, kind, powers, singular_hint=""):
+    """Dense solve of the full system with ``dgesv`` (scipy's method).
+
+    ``singular_hint`` is appended to scipy's "Singular matrix." when the polynomial
+    matrix has full rank (the kernel block is then what is singular)."""
     from scipy.linalg.lapack import dgesv
 
     from . import _kernels
@@ -67,9 +102,11 @@ def solve_direct(yeps, yhat, d, smoothing, kind, powers):
     if info < 0:  # pragma: no cover - cannot happen with the arrays built above
         raise ValueError(f"The {-info}-th argument had an illegal value.")
     elif info > 0:
-        msg = "Singular matrix."
+        msg = None
         if m > 0:
-            msg = _rank_message(yhat, powers) or msg
+            msg = _rank_message(yhat, powers)
+        if msg is None:
+            msg = f"Singular matrix. {singular_hint}".rstrip()
         raise LinAlgError(msg)
     return coeffs
 
@@ -169,9 +206,11 @@ def solve_iterative(
     preconditioner,
     preconditioner_rank,
     progress,
+    breakdown_hint="",
 ):
     """Matrix-free preconditioned CG (projected onto null(P^T) when there is a tail).
 
+    ``breakdown_hint`` explains a breakdown (``p^T A p <= 0``) to the user.
     Returns ``(coeffs, info)`` with ``info`` a dict of ``iterations``, ``residual`` (the
     largest relative residual norm over the right-hand-side columns) and
     ``preconditioner``.
@@ -258,9 +297,8 @@ def solve_iterative(
             if np.any(pap[active] <= 0.0):
                 raise ConvergenceError(
                     "The iterative RBF solve broke down: the system is not positive "
-                    "definite on the space of admissible weights (is `degree` below the "
-                    "kernel's minimum degree, or are data points repeated?). Use "
-                    "`solver='direct'`, a larger `degree`, or `smoothing` > 0."
+                    "definite on the space of admissible weights in floating point. "
+                    + breakdown_hint
                 )
             alpha = np.where(active, rz / np.where(pap == 0.0, 1.0, pap), 0.0)
             x += alpha * p
