@@ -251,3 +251,42 @@ def test_kink_of_any_size_and_place_is_caught(c, a, b):
     )
     assert not res.success
     assert res.error >= 0.5 * abs(a) * (1 - 1e-6)
+
+
+# --- calling conventions -------------------------------------------------------------------
+def _func(q, chi, delta):
+    return q * chi * delta
+
+
+def test_function_of_scalars_given_a_list_gets_a_hint():
+    # gradient(func(q, chi, delta), [2., 3., 5.]) gave Python's bare "missing 2 required
+    # positional arguments": numdiff calls f(x) with one array unless x is a tuple.
+    with pytest.raises(
+        TypeError,
+        match=r"missing 2 required positional arguments: 'chi' and 'delta'\. `f` takes 3 "
+        r"required positional arguments \(q, chi, delta\); .*`f\(x\)` with `x` one array of "
+        r"shape \(3,\)\. Pass `x` as a tuple of 3 scalars .*`lambda v: f\(\*v\)`",
+    ) as info:
+        gradient(_func, [2.0, 3.0, 5.0])
+    assert isinstance(info.value.__cause__, TypeError)  # the original error is kept
+    np.testing.assert_allclose(gradient(_func, (2.0, 3.0, 5.0)), [15.0, 10.0, 6.0], rtol=1e-12)
+    np.testing.assert_allclose(
+        gradient(lambda v: _func(*v), [2.0, 3.0, 5.0]), [15.0, 10.0, 6.0], rtol=1e-12
+    )
+
+
+def test_function_of_one_array_given_a_tuple_gets_a_hint():
+    with pytest.raises(
+        TypeError, match=r"takes 1 positional argument but 2 were given\. .*`x` is a tuple.*list"
+    ):
+        gradient(lambda x: x[0] * x[1], (2.0, 3.0))
+    with pytest.raises(TypeError, match=r"missing 1 required positional argument: 'b'.*`args="):
+        derivative(lambda a, b: a * b, 1.0)
+
+
+def test_type_error_inside_f_is_not_rewritten():
+    def f(x):
+        return len(3)  # a TypeError of f's own
+
+    with pytest.raises(TypeError, match=r"^object of type 'int' has no len\(\)$"):
+        gradient(f, [1.0, 2.0])

@@ -45,6 +45,14 @@ def _check_value(v, kind):
 def differentiate_autodiff(method, kind, f, pts, mode, order, vectorized, args):
     """Return (values in engine layout, value_shape, nfev, ncalls)."""
     P, n = pts.shape
+    # f(q, chi, delta) given a list, and the like: the same hint as for finite differences
+    from ._evaluate import Evaluator
+
+    hint = Evaluator(f, mode, n, vectorized, args).binding_hint(
+        Evaluator(f, mode, n, False, args).point_args(pts[0])
+    )
+    if hint is not None:
+        raise TypeError(f"`f` cannot be called with the arguments `x` and `args` give. {hint}")
     g = _point_function(f, mode, n, args)
     if method == "jax":
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from .._validation import short_repr
@@ -34,19 +36,101 @@ class Evaluator:
         self.allow_complex = False
 
     # -- single calls -------------------------------------------------------------------
-    def _call_one(self, point):
+    def point_args(self, point):
+        """The arguments of ``f`` for one point ``(n,)`` (or many, ``(N, n)``)."""
         if self.mode == "array":
-            return self.f(point, *self.args)
+            return (point, *self.args)
+        cols = point if point.ndim == 1 else point.T  # scalars, or (N,) columns
         if self.mode == "args":
-            return self.f(*[point[i] for i in range(self.n)], *self.args)
-        return self.f(point[0], *self.args)
+            return (*[cols[i] for i in range(self.n)], *self.args)
+        return (cols[0], *self.args)
+
+    def _call_one(self, point):
+        return self._call(self.point_args(point))
 
     def _call_many(self, pts):
+        return self._call(self.point_args(pts))
+
+    def _call(self, call_args):
+        try:
+            return self.f(*call_args)
+        except TypeError as exc:
+            tb = exc.__traceback__
+            if tb is not None and tb.tb_next is not None:
+                raise  # raised inside f (or deeper)
+            hint = self.binding_hint(call_args)
+            if hint is None:
+                raise
+            new = TypeError(f"{exc}. {hint}")
+            new.gradkit_signature = True  # (no vectorized=False note in _call_batch)
+            raise new from exc
+
+    def binding_hint(self, call_args):
+        """How to call ``f`` when its signature cannot take ``call_args``; else ``None``.
+
+        Only inspects ``f`` (no call); ``None`` also when ``f`` has no signature to read.
+        """
+        if isinstance(self.f, np.ufunc):
+            if len(call_args) == self.f.nin:
+                return None
+            required = [f"x{i + 1}" for i in range(self.f.nin)]
+        else:
+            try:
+                sig = inspect.signature(self.f)
+            except (TypeError, ValueError):  # builtins without a signature
+                return None
+            try:
+                sig.bind(*call_args)
+            except TypeError:
+                pass
+            else:
+                return None  # the arguments bind: the error came from f's own code
+            required = [
+                p.name
+                for p in sig.parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+            ]
+        n, extra = self.n, len(self.args)
+        takes = f"`f` takes {len(required)} required positional argument" + (
+            "" if len(required) == 1 else "s"
+        )
+        if required:
+            takes += f" ({', '.join(required)})"
         if self.mode == "array":
-            return self.f(pts, *self.args)
-        if self.mode == "args":
-            return self.f(*[pts[:, i] for i in range(self.n)], *self.args)
-        return self.f(pts[:, 0], *self.args)
+            shape = np.shape(call_args[0])
+            called = (
+                f"gradkit.numdiff calls `f(x{', *args' if extra else ''})` with `x` one "
+                f"array of shape {shape}"
+            )
+            if len(required) == n + extra and n > 1:
+                return (
+                    f"{takes}; {called}. Pass `x` as a tuple of {n} scalars to call "
+                    f"`f` with one scalar per argument, or wrap it: `lambda v: f(*v)` (if the "
+                    "other arguments are parameters, pass them with `args=(...)`)."
+                )
+        elif self.mode == "args":
+            called = (
+                f"`x` is a tuple, so gradkit.numdiff calls `f` with {n} separate "
+                f"argument{'' if n == 1 else 's'}, one per entry of `x`"
+                + (f", then the {extra} of `args`" if extra else "")
+            )
+            if len(required) == 1 + extra:
+                return (
+                    f"{takes}; {called}. Pass `x` as a list or array to call `f(x)` with "
+                    "one array, or wrap it: `lambda *v: f(np.array(v))`."
+                )
+        else:
+            called = (
+                "gradkit.numdiff calls `f(t"
+                + (", *args" if extra else "")
+                + ")` with one abscissa `t` (an array of them when vectorized)"
+            )
+        if extra:
+            called += f"; `args` adds {extra} argument{'' if extra == 1 else 's'}"
+        given = {"array": 1, "args": n, "scalar": 1}[self.mode] + extra
+        if len(required) > given:
+            return f"{takes}; {called}. Pass the other arguments with `args=(...)`."
+        return f"{takes}; {called}."
 
     def _check(self, out, expect_batch):
         try:
@@ -89,6 +173,8 @@ class Evaluator:
         try:
             out = self._call_many(pts)
         except Exception as exc:
+            if getattr(exc, "gradkit_signature", False):
+                raise
             exc.add_note(
                 "gradkit.numdiff called `f` with many points at once (vectorized=True); "
                 "pass `vectorized=False` if `f` accepts a single point."
