@@ -53,8 +53,32 @@ def test_import_compiles_nothing_and_loads_no_numba():
 
 
 @pytest.mark.kernels
-def test_demo_command_writes_figures(tmp_path):
+def test_demo_command_writes_figures(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("sympy")
     from gradkit.cli import main
 
     assert main(["demo", "--outdir", str(tmp_path)]) == 0
-    assert list(tmp_path.glob("*.png"))
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == [
+        "gradkit_fd_convergence.png",
+        "grid_value_and_gradient.png",
+        "numdiff_steps.png",
+        "rbf_keops_tutorial.png",
+    ]
+    out = capsys.readouterr().out
+    headings = [line for line in out.splitlines() if line.startswith("== ")]
+    assert len(headings) == 4 and all(h.endswith(" ==") for h in headings)
+    # one table format throughout: markdown rows, each table's rows as wide as its header
+    lines = out.splitlines()
+    tables, current = [], []
+    for line in lines + [""]:
+        if line.startswith("|"):
+            assert line.endswith("|"), line
+            current.append(line.count("|"))
+        elif current:
+            tables.append(current)
+            current = []
+    assert len(tables) == 6
+    for widths in tables:
+        assert len(set(widths)) == 1, widths
+    assert "USER_QUESTIONS" not in out and "question" not in out.lower()

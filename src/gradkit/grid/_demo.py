@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-TITLE = "Grid interpolants: value and gradient in one call"
+TITLE = "== Grid interpolants: value and gradient in one call =="
 
 
 def _f(x, y, z):
@@ -72,11 +72,10 @@ def run(outdir: Path) -> str:
     true = _grad_f(*point)
 
     def row(name, g, calls):
-        return f"| {name} | {g[0]:9.3f} | {g[1]:7.3f} | {g[2]:7.3f} | {calls} |"
+        return f"| {name} | {g[0]:.3f} | {g[1]:.3f} | {g[2]:.3f} | {calls} |"
 
     lines = [
         TITLE,
-        "",
         "f(x,y,z) = 0.01x^2 + 0.05x^3 + 5xy + 3xyz + 0.1xy^2z + 9xz^2 - 2y sampled on a",
         "20^3 linspace grid (x in [0,10], y in [-10,10], z in [0,20]); trilinear",
         "interpolant, bounds_error=False, fill_value=None.",
@@ -91,7 +90,7 @@ def run(outdir: Path) -> str:
         "|---|---:|---:|---:|---|",
         row("the interpolant, exact (gradkit, one call)", grad, "1"),
         row("the interpolant, central differences h=0.1", cd, "7 (6 + 1 for the value)"),
-        "| central differences h=0.1, to one decimal |     353.1 |     3.8 |    25.2 | 7 |",
+        "| central differences h=0.1, to one decimal | 353.1 | 3.8 | 25.2 | 7 |",
         row("the samples (numpy.gradient, then interpolated)", samples, "-"),
         row("the true function f", true, "-"),
         "",

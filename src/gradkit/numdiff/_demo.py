@@ -76,7 +76,8 @@ def run(outdir: pathlib.Path) -> str:
     rows.append(("scipy.optimize.approx_fprime", ref, float("nan"), nfev[0]))
 
     lines = [
-        "numdiff: gradient of func(q, chi, delta) = q*chi*delta at "
+        "== Derivatives of Python functions: gradkit.numdiff ==",
+        "gradient of func(q, chi, delta) = q*chi*delta at "
         f"(q, chi, delta) = {x}; exact = {exact.tolist()}",
         "",
         "| method | gradient | max abs error | error estimate | evaluations of f |",

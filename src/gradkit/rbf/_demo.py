@@ -180,6 +180,7 @@ def run(outdir: Path) -> str:
         ("2-D exponential", x2.shape[0], f2, fit2, ev2, "101 x 101 grid"),
     ]
     lines = [
+        "== Kernel interpolation of scattered data: fits with linear memory, and gradients ==",
         "Kernel regression (alpha I + K) a = b with the kernel matrix never stored",
         "(matrix-free preconditioned CG), values and exact gradients in one pass",
         f"(times after a warm-up fit of each problem on {WARM_UP_N:,} points, so numba",
