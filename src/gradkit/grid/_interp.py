@@ -201,8 +201,6 @@ def _check_values(values, ndim):
             arr = np.asarray(values)
         except (ValueError, TypeError) as exc:
             raise type(exc)(f"`values` must be an array of numbers; {exc}") from exc
-    if arr.dtype.kind == "V" or arr.dtype.hasobject and arr.dtype.kind != "O":
-        raise TypeError(f"`values` must be an array of numbers; got dtype {arr.dtype}.")
     if not np.issubdtype(arr.dtype, np.inexact):
         try:
             arr = arr.astype(float)
@@ -850,11 +848,7 @@ def interpn(
                 "`method` 'splinef2d' is delegated to scipy and supports neither "
                 "`gradient`, `hessian` nor `extrapolate`."
             )
-        from scipy.interpolate import interpn as _scipy_interpn
-
-        return _scipy_interpn(
-            points, values, xi, method=method, bounds_error=bounds_error, fill_value=fill_value
-        )
+        return _splinef2d(points, values, xi, bounds_error, fill_value)
     grid, _ = _check_points(points)
     values = _check_values(values, len(grid))
     _check_dimensionality(grid, values)
@@ -879,6 +873,50 @@ def interpn(
     if gradient:
         return interp.value_and_gradient(xi)
     return interp(xi)
+
+
+def _splinef2d(points, values, xi, bounds_error, fill_value):
+    """scipy's ``interpn(..., method="splinef2d")`` after gradkit's checks (scipy's own
+    checks leak IndexError for 0-d queries and return NaN everywhere for one NaN)."""
+    grid, descending = _check_points(points)
+    values = _check_values(values, len(grid))
+    if len(grid) != 2 or values.ndim != 2:
+        raise ValueError(
+            "The method splinef2d can only be used for 2-dimensional input data: `points` "
+            f"has {len(grid)} axes and `values` {values.ndim} dimensions."
+        )
+    _check_dimensionality(grid, values)
+    bounds_error = _check_bounds_error(bounds_error)
+    if not bounds_error and fill_value is None:
+        raise ValueError(
+            "The method splinef2d does not support extrapolation: `fill_value` must not be "
+            "None when `bounds_error` is False."
+        )
+    _check_fill_value(values, fill_value)
+    if np.iscomplexobj(values):
+        raise TypeError(f"`values` must be real for method 'splinef2d'; got {values.dtype}.")
+    for i, g in enumerate(grid):
+        if len(g) < 4:
+            raise ValueError(
+                f"There are {len(g)} points in dimension {i}, but method splinef2d requires "
+                f"at least 4 points per dimension (`points[{i}]` is too short)."
+            )
+        if not np.isfinite(g).all():
+            raise ValueError(f"`points[{i}]` must be finite for method 'splinef2d'.")
+    _require_finite_values(values, "splinef2d")
+    xi = _ndim_coords_from_arrays(xi, ndim=2)
+    if xi.shape[-1] != 2:
+        raise ValueError(
+            f"The requested sample points xi have dimension {xi.shape[-1]}, but this "
+            "RegularGridInterpolator has dimension 2: `xi.shape[-1]` must be 2."
+        )
+    if descending:
+        values = np.flip(values, axis=descending)
+    from scipy.interpolate import interpn as scipy_interpn
+
+    return scipy_interpn(
+        grid, values, xi, method="splinef2d", bounds_error=bounds_error, fill_value=fill_value
+    )
 
 
 # keep the option set quotable in messages
