@@ -8,6 +8,7 @@ import numpy as np
 
 from .._validation import check_bool, normalize_axes, short_repr
 from ._engine import apply_plans, is_dask_array
+from ._error import error_estimate
 from ._plan import numpy_plan
 from ._prepare import as_samples, check_accuracy, check_numeric, prepare_field
 from ._spacing import check_period_use, parse_boundaries, parse_periods, parse_spacing
@@ -41,12 +42,14 @@ def gradient(
     *varargs : scalars or 1-D arrays, optional
         Spacing, as in numpy.gradient: nothing (unit spacing), one scalar for every axis,
         or one scalar or coordinate array per differentiated axis (forms may be mixed).
-        Coordinates must be strictly monotonic.
+        Coordinates must be finite and strictly monotonic; scalar spacings finite and
+        non-zero.
     axis : None or int or tuple of ints, optional
         Axes to differentiate along (default: all). Negative axes count from the end.
     edge_order : {1, 2}, optional
         Order of the one-sided differences at the ends when ``accuracy`` is None
-        (default 1, numpy's default). With ``accuracy`` it may only repeat that order.
+        (default 1, numpy's default; the floats 1.0 and 2.0 are taken too, as numpy takes
+        them). With ``accuracy`` it may only repeat that order.
     accuracy : {2, 4, 6, 8, 10}, optional
         Order of accuracy of every difference, interior and boundary: centred stencils of
         ``accuracy + 1`` points inside, one-sided stencils of ``accuracy + 1`` points within
@@ -58,14 +61,23 @@ def gradient(
         Length after which a periodic axis repeats. Inferred as ``n * spacing`` for uniform
         spacing; required for periodic axes given non-uniform coordinates, where it must
         exceed the span of the coordinates (the last point is then followed by
-        ``x[0] + period``).
+        ``x[0] + period``). Only for periodic axes: a ``period`` with a one-sided
+        ``boundary`` raises ``ValueError``.
     return_error : bool, optional
-        Also return an error estimate for each derivative: the absolute difference between
-        the result and the same derivative at two orders higher. It estimates the error of
-        the result where the function is resolved by the grid.
+        Also return an error estimate for each derivative (see Notes). Where the grid
+        resolves ``f`` it is 1.02-1.46 times ``|D_p - D_{p+2}|``, the difference between
+        the result and the same derivative two orders higher; where successive orders do
+        not converge (the grid does not resolve ``f``) it is twice the largest difference
+        between neighbouring orders nearby, so that it still covers the error.
     out : ndarray or sequence of ndarray, optional
-        C-contiguous arrays of ``f``'s shape and the result dtype to write the derivatives
-        into (one per differentiated axis), saving the allocation.
+        Writeable arrays of ``f``'s shape, one per differentiated axis, to write the
+        derivatives into. Their dtype must be one the result dtype casts to safely
+        (``numpy.can_cast(result_dtype, out.dtype, "safe")``: a float64 result goes into
+        float64 or complex128, never float32 or an integer array). C-contiguous arrays of
+        the result dtype are written directly; others (non-contiguous views, wider dtypes)
+        receive a copy. An ``out`` may share memory with ``f`` (e.g. ``out=f``): the
+        derivatives are then computed into temporaries first. Two entries of ``out`` must
+        not share memory.
 
     Returns
     -------
@@ -80,11 +92,17 @@ def gradient(
     Raises
     ------
     TypeError
-        Wrong number of spacing arguments, or a non-numeric ``f`` with ``accuracy``.
+        A callable ``f`` (use :func:`gradkit.numdiff.gradient`); wrong number or type of
+        spacing arguments; a boolean or string ``f`` (numpy's error type), or a
+        non-numeric ``f`` with ``accuracy``; a non-bool ``return_error``; an ``out`` of a
+        dtype the result cannot be cast to safely.
     ValueError
-        Coordinates of the wrong length, shape or monotonicity; too few points for the
-        stencils; an ``accuracy`` that is odd or outside 2-10; an unknown ``boundary``; an
-        ``edge_order`` outside {1, 2} or contradicting ``accuracy``; a missing ``period``.
+        Coordinates of the wrong length or shape, not finite or not strictly monotonic; a
+        zero or non-finite scalar spacing; too few points for the stencils; an
+        ``accuracy`` that is odd or outside 2-10; an unknown ``boundary``; an
+        ``edge_order`` outside {1, 2} or contradicting ``accuracy``; a missing ``period``
+        or one given for a one-sided axis; a read-only ``out``, one of the wrong shape, or
+        two that share memory.
     numpy.exceptions.AxisError
         An axis out of range.
 
@@ -99,7 +117,37 @@ def gradient(
     :math:`x_j` is :math:`f'(x_j) \\approx \\sum_s w_{js} f_{j+s}`, with weights exact for
     polynomials of degree :math:`p` (Fornberg's algorithm), so the error is
     :math:`O(h^p)` for smooth :math:`f`. A NaN in ``f`` spoils only outputs whose stencils
-    read it.
+    read it. Weights are computed in units of a typical spacing and scaled afterwards, so
+    spacings from 1e-300 to 1e300 give correct derivatives wherever these are
+    representable.
+
+    Error estimate (``return_error``): with :math:`D_q` the derivative at order of
+    accuracy :math:`q` (numpy's formulas count as :math:`q = 2`), the convergence ratio
+    :math:`\\rho` is the larger of :math:`|D_{p+2} - D_{p+4}| / |D_p - D_{p+2}|` and
+    :math:`|D_p - D_{p+2}| / |D_{p-2} - D_p|` (differences at rounding level count as
+    zero), maximised over the :math:`p/2 + 1` points on each side. Where
+    :math:`\\rho \\le 0.3` the estimate is :math:`1.02 |D_p - D_{p+2}| / (1 - \\rho)`;
+    elsewhere the grid does not resolve ``f``, and the estimate is twice the largest of
+    :math:`|D_p - D_{p+2}|` and :math:`|D_p - D_{p-2}|` over the point and its
+    neighbours. On ``sin`` sampled every 1-2 radians it covers the true error at 90% of
+    the points or more for every ``accuracy`` (the classic :math:`|D_p - D_{p+2}|` at
+    under 25%); on a grid 10 times finer at more than 95%, at most 1.5 times the true
+    error.
+
+    Deliberate differences from numpy.gradient, all on input numpy accepts but answers
+    wrongly or meaninglessly:
+
+    - non-finite coordinates, and zero or non-finite scalar spacings, raise
+      ``ValueError`` (numpy returns NaN, inf or 0);
+    - a callable ``f`` raises ``TypeError`` (numpy returns ``()``);
+    - a boolean ``edge_order`` raises ``TypeError``;
+    - big-endian input gives a native-byte-order result (numpy keeps the byte order);
+    - on non-uniform coordinates so fine or coarse (spacings below about 1e-154 or above
+      about 1e154) that numpy's products of two spacings leave the floating-point range,
+      numpy's second-order formulas are evaluated in scaled coordinates, giving the
+      correct derivative where numpy returns inf, NaN or 0. Everywhere else results are
+      numpy's, bit for bit. (Uniform spacings overflow numpy's formulas only beyond
+      about 1e307, where they are kept as numpy's.)
 
     References
     ----------
@@ -149,19 +197,14 @@ def gradient(
         result = _numpy_gradient(f, varargs, axes, edge, direct)
         if return_error:
             field = prepare_field(f, varargs, axes, boundaries, period)
-            errors = [
-                _abs_diff(r, field.finish(field.derivative(a, 1, 4))) for r, a in zip(result, axes)
-            ]
+            errors = [_error(field, a, 2, r) for r, a in zip(result, axes)]
     else:
         p = 2 if accuracy is None else accuracy
         field = prepare_field(f, varargs, axes, boundaries, period)
         fast = [_direct_out(o, field) for o in direct]
         result = [field.finish(r) for r in field.gradient(axes, p, fast)]
         if return_error:
-            errors = [
-                _abs_diff(r, field.finish(field.derivative(a, 1, p + 2)))
-                for r, a in zip(result, axes)
-            ]
+            errors = [_error(field, a, p, r) for r, a in zip(result, axes)]
     # results written into temporaries (``out`` overlapping ``f``) are copied only now,
     # after every read of ``f``
     result = [_into(r, o) for r, o in zip(result, outs)]
@@ -316,7 +359,19 @@ def _into(result, o):
     return o
 
 
-def _abs_diff(a, b):
-    if is_dask_array(a) or is_dask_array(b):
-        return abs(a - b)
-    return np.abs(np.subtract(a, b, dtype=np.result_type(a, b)))
+def _error(field, axis, p, result):
+    """The error estimate of ``result``, the first derivative along ``axis`` at order of
+    accuracy ``p`` (numpy's formulas count as ``p = 2``)."""
+    compute_dtype = field.data.dtype
+    if is_dask_array(result):
+        base = result.astype(compute_dtype)
+    else:
+        base = np.asarray(np.ma.getdata(result), dtype=compute_dtype)
+    estimate = error_estimate(
+        lambda q: field.derivative(axis, 1, q),
+        p,
+        base,
+        (axis,),
+        {axis: field.boundary[axis] == "periodic"},
+    )
+    return field.finish(estimate)
