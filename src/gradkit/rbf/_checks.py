@@ -67,7 +67,7 @@ def _convert(value, name, dtype):
 def _own(arr):
     """A C-contiguous, writeable, native-endian float array (numba compiles one
     specialisation for it, not one more for read-only views)."""
-    arr = np.ascontiguousarray(arr)
+    arr = np.asarray(arr, order="C")
     if not arr.flags.writeable:
         arr = arr.copy()
     return arr

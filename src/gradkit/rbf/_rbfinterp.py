@@ -410,7 +410,14 @@ class RBFInterpolator:
 
             # repeated points with equal values and no smoothing are used once
             self._local = None if keep is None else (y[keep], d[keep], smoothing[keep])
-            self._tree = cKDTree(y if keep is None else y[keep])
+            # the tree sees the points scaled by a power of 2 (exact, so the same
+            # neighbours) when their squared distances could overflow or underflow
+            largest = float(np.max(np.abs(y))) if y.size else 0.0
+            self._tree_scale = (
+                1.0 if 1e-100 < largest < 1e100 else float(2.0 ** -np.frexp(largest)[1])
+            )
+            ytree = y if keep is None else y[keep]
+            self._tree = cKDTree(ytree * self._tree_scale)
             self.solver = "local"
 
     def _solve_global(
@@ -621,7 +628,9 @@ class RBFInterpolator:
         else:
             finite = np.all(np.isfinite(x), axis=1)
             xq = x if finite.all() else np.where(finite[:, None], x, 0.0)
-            _, idx = self._tree.query(xq, self.neighbors, workers=-1)
+            tree_scale = self.__dict__.get("_tree_scale", 1.0)
+            xtree = xq if tree_scale == 1.0 else xq * tree_scale
+            _, idx = self._tree.query(xtree, self.neighbors, workers=-1)
             if self.neighbors == 1:
                 idx = idx[:, None]
             idx = np.sort(idx, axis=1).astype(np.int64)
