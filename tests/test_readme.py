@@ -57,9 +57,9 @@ def test_readme_non_uniform_example_claims():
     assert order6_error < 1e-10  # "9e-12"
     g, err = gradkit.gradient(np.sin(x), x, accuracy=4, return_error=True)
     true_error = np.abs(g - exact)
-    assert 2e-8 < true_error.max() < 4e-8  # "3.1e-08"
-    np.testing.assert_allclose(err.max(), true_error.max(), rtol=0.05)
-    # pointwise too, where the error is not at rounding level
+    assert 2e-8 < true_error.max() < 4e-8  # "3-4e-08 each"
+    assert 2e-8 < err.max() < 5e-8
+    # of the size of the true error, pointwise too, where the error is not at rounding level
     significant = true_error > 1e-3 * true_error.max()
     ratio = err[significant] / true_error[significant]
     assert 0.5 < ratio.min() and ratio.max() < 2
