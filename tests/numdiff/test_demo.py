@@ -22,4 +22,3 @@ def test_demo_runs(tmp_path):
     scipy_rows = [line for line in text.splitlines() if "| scipy.optimize.approx_fprime |" in line]
     assert len(scipy_rows) == 2 and all(row.endswith("| 4 |") for row in scipy_rows)
     assert text.rstrip().splitlines()[-1].endswith("numdiff_steps.png")
-    assert "USER_QUESTIONS" not in text
