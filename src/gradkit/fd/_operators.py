@@ -304,18 +304,17 @@ def _components(v, allowed, function):
     reject_callable(v, function, "v")
     if isinstance(v, str):
         raise TypeError(f"`v` must hold numbers; got a string {short_repr(v)}.")
-    if is_dask_array(v) or isinstance(v, np.ndarray):
+    if not isinstance(v, (list, tuple)):
         v = as_samples(v, function, "v")
         check_numeric(v, "v")
-        comps = [v[i] for i in range(v.shape[0])] if v.ndim else []
+        if v.ndim == 0:
+            raise ValueError(
+                f"`v` must be an array of shape (ndim,) + shape or a sequence of ndim "
+                f"components for `{function}`; got a 0-d array ({short_repr(v)})."
+            )
+        comps = [v[i] for i in range(v.shape[0])]
     else:
-        try:
-            items = list(v)
-        except TypeError:
-            raise TypeError(
-                f"`v` must be an array of shape (ndim,) + shape or a sequence of components; "
-                f"got {short_repr(v)}."
-            ) from None
+        items = list(v)
         comps = []
         for i, c in enumerate(items):
             reject_callable(c, function, f"v[{i}]")
