@@ -290,3 +290,27 @@ def test_type_error_inside_f_is_not_rewritten():
 
     with pytest.raises(TypeError, match=r"^object of type 'int' has no len\(\)$"):
         gradient(f, [1.0, 2.0])
+
+
+# --- results without a significant digit ------------------------------------------------
+@pytest.mark.parametrize("x", [1e16, 9.2e18, 1e20, 1e300, 1e308])
+def test_sin_at_huge_x_is_not_confident(x):
+    # Floats near 9.2e18 are 2048 apart: sin is unresolved at every step. The descent
+    # stopped "at the rounding floor" with -1.4e-4 +- 5.7e-5 (success) for cos(x) = 0.89;
+    # at 1e308 the steps fell below one ulp (every point rounded to x) and gave 0 +- 8e-306.
+    res = _warns_not_success(lambda: derivative(np.sin, x, return_error=True))
+    assert not res.success
+
+
+def test_values_too_large_for_their_differences_are_not_confident():
+    # 1e15 + x: the values carry 0.125 of rounding; the estimate had an error of 384
+    res = _warns_not_success(lambda: derivative(lambda x: 1e15 + x, 0.0, return_error=True))
+    assert not res.success and res.error >= 1.0
+
+
+def test_resolvable_large_x_and_constants_stay_confident():
+    res = derivative(np.sin, [1e8, 1e12], return_error=True)
+    assert res.success.all()
+    assert (np.abs(res.value - np.cos([1e8, 1e12])) <= res.error).all()
+    const = gradient(lambda v: 5.0 + 0.0 * v[0], [1.0, 2.0], return_error=True)
+    assert const.success.all() and (const.value == 0).all()

@@ -73,7 +73,7 @@ class EngineResult:
     success: np.ndarray  # (P, K) bool
     status: np.ndarray  # (P, K): 0 converged, 1 rounding floor, 2 maxiter, 3 non-finite,
     # 4 error grew tenfold after a good estimate, 5 failed the off-lattice check, 6 a kink
-    # (one-sided derivatives disagree; see _kinks)
+    # (one-sided derivatives disagree; see _kinks), 7 no significant digit (see _unresolved)
 
 
 _MAX_RESTARTS = 6
@@ -188,6 +188,9 @@ def _check_weights_cached(offsets, d, side, q):
 # derivatives, whose large steps let the fits of a smooth function agree on a spurious
 # coefficient), or when it grows on the inner levels (by KINK_GROWTH_HIGH for d >= 3).
 KINK_FACTOR = 8.0
+# A successful estimate needs its innermost step at least this many units in the last place
+# of x (see _unresolved).
+MIN_STEP_ULPS = 64.0
 KINK_FACTOR_HIGH = 1e4
 KINK_GROWTH_HIGH = 4.0
 # At most this many levels (the innermost) enter the fits: more would make the power
@@ -689,6 +692,11 @@ def _finish(g, pb, stopping, code, d_in, value, error, status, success):
         val = np.where(contra, cur, val)
         err = np.where(contra, cur_err, err)
     ok = (c <= 1) & np.isfinite(val).all(axis=1)
+    if ok.any():
+        blind = _unresolved(g, pb, rows, err) & ok
+        if blind.any():
+            c = np.where(blind, 7, c)
+            ok &= ~blind
     if g.st.side == 0 and ok.any():
         kink, kappa = _kinks(g, pb, rows, val, ok)
         if kink.any():
@@ -714,6 +722,33 @@ def _finish(g, pb, stopping, code, d_in, value, error, status, success):
         _rows(a, rows) for a in (g.prow, g.krow, g.h, g.f0, d_in, g.xs, g.used)
     )
     g.pending.append((idx, prow, krow, h, f0, val, err, d_in, xs, used))
+
+
+def _unresolved(g, pb, rows, err):
+    """Which stopped rows carry no information: an error not small against the signal.
+
+    Every estimate is ``D = sum_j w_j (f_j - f(x)) / h**d`` (the weights sum to zero), so
+    ``|D| <= S = sum_j |w_j| |f_j - f(x)| / h**d``. An error above ``S / 4`` leaves less
+    than one significant digit: the steps reached the resolution of the abscissae (``sin``
+    at ``x = 1e20``, where floats are 16384 apart; stencil points that round to ``x``
+    itself) or of the values (``1e15 + x``). Such rows fail instead of stopping "at the
+    rounding floor". A window whose values all equal ``f(x)`` is a constant (``S = 0``).
+
+    A row whose innermost step is below ``MIN_STEP_ULPS`` units in the last place of ``x``
+    fails as well: a function whose derivative needs such steps (``sin(1e13 x)``) is
+    known to a few digits at best, and every function reaches the rounding floor there
+    (``sin`` at ``x = 9.2e18`` returned -1.4e-4 +- 5.7e-5 for ``cos(x) = 0.89``).
+    """
+    F, f0, h, xs = (_rows(a, rows) for a in (g.F, g.f0, g.h, g.xs))
+    hd = (h**g.st.d)[:, None]
+    with np.errstate(all="ignore"):
+        signal = _weighted_sum(np.abs(F - f0[:, :, None]), g.abs_w) / hd
+        floor = pb.atol + (16.0 * _TINY) * g.st.abs_weight_sum / hd
+        weak = ((err > 0.25 * signal + floor) & (signal > 0)).any(axis=1)
+    # the innermost offset within MIN_STEP_ULPS units in the last place of x: every
+    # function stops "at the rounding floor" there, the unresolved ones too
+    coarse = h * np.abs(g.offs[-1]) < (MIN_STEP_ULPS * pb.eps) * xs
+    return weak | coarse
 
 
 def _kinks(g, pb, rows, val, ok):
