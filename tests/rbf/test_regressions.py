@@ -265,9 +265,9 @@ def test_read_only_and_big_endian_inputs_give_the_same_fit(data):
 
 def test_non_integral_degree_and_neighbors_were_truncated(data):
     y, d = data
-    with pytest.raises(TypeError, match=r"`degree` must be an integer; got 1\.5"):
+    with pytest.raises(ValueError, match=r"`degree` must be an integer; got 1\.5"):
         RBFInterpolator(y, d, degree=1.5)
-    with pytest.raises(TypeError, match=r"`neighbors` must be an integer; got 5\.5"):
+    with pytest.raises(ValueError, match=r"`neighbors` must be an integer; got 5\.5"):
         RBFInterpolator(y, d, neighbors=5.5)
     # integral floats and inf are what scipy accepts
     x = y[:3] + 0.01

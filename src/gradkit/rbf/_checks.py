@@ -15,6 +15,7 @@ import operator
 import warnings
 
 import numpy as np
+from numpy.linalg import LinAlgError
 
 from .._validation import short_repr
 
@@ -59,6 +60,14 @@ def _convert(value, name, dtype):
             f"`{name}` must be an array of numbers; got {short_repr(value)} ({exc})."
         ) from None
     except TypeError as exc:
+        try:
+            complex_values = np.iscomplexobj(np.asarray(value))
+        except (TypeError, ValueError):
+            complex_values = False
+        if complex_values:
+            raise TypeError(
+                f"`{name}` must be real; got complex values ({short_repr(value)})."
+            ) from None
         raise TypeError(
             f"`{name}` must be an array of numbers; got {short_repr(value)} ({exc})."
         ) from None
@@ -114,7 +123,8 @@ def _count(value, name, str_error=ValueError):
         if math.isinf(value):
             return float(value)
         if value != int(value):
-            raise TypeError(f"`{name}` must be an integer; got {float(value)!r}.")
+            # a ValueError, as scipy's for `neighbors=0.5` (scipy truncates 5.5 to 5)
+            raise ValueError(f"`{name}` must be an integer; got {float(value)!r}.")
         return int(value)
     if isinstance(value, np.ndarray) and value.ndim == 0:
         return _count(value[()], name, str_error)
@@ -146,6 +156,11 @@ def check_degree(degree):
 
 def check_kernel(kernel, available):
     """Return the lower-cased kernel name."""
+    if isinstance(kernel, bytes):  # scipy: b"...".lower() is not one of its names
+        raise ValueError(
+            f"`kernel` must be one of {', '.join(repr(k) for k in sorted(available))}; "
+            f"got {short_repr(kernel)} (bytes, not a string)."
+        )
     if not isinstance(kernel, str):
         raise ArgumentTypeError(f"`kernel` must be a string; got {short_repr(kernel)}.")
     name = kernel.lower()
@@ -178,7 +193,14 @@ def check_smoothing(smoothing, ny):
             f"{short_repr(smoothing)}."
         )
     else:
-        arr = as_real_array(smoothing, "smoothing")
+        if hasattr(smoothing, "shape"):
+            arr = as_real_array(smoothing, "smoothing")
+        else:
+            # a list or other sequence (scipy: AttributeError, it needs `.shape`)
+            try:
+                arr = as_real_array(smoothing, "smoothing")
+            except (TypeError, ValueError) as exc:
+                raise ArgumentTypeError(str(exc)) from None
         if arr.shape == ():
             arr = np.full(ny, float(arr))
         elif arr.shape != (ny,):
@@ -187,7 +209,10 @@ def check_smoothing(smoothing, ny):
             )
     if not np.all(np.isfinite(arr)):
         bad = int(np.count_nonzero(~np.isfinite(arr)))
-        raise ValueError(
+        # scipy's dense solve finds an infinite diagonal singular: its LinAlgError (a
+        # ValueError) for inf, a ValueError for NaN (which scipy turns into NaN output)
+        error = ValueError if np.isnan(arr).any() else LinAlgError
+        raise error(
             f"`smoothing` must contain only finite values; got {bad} NaN or "
             f"infinite entr{'y' if bad == 1 else 'ies'}."
         )

@@ -305,6 +305,7 @@ class RBFInterpolator:
             raise ValueError(
                 f"At least {nmonos} data points are required when "
                 f"`degree` is {degree} and the number of dimensions is {ndim}."
+                + ("" if neighbors is None else f" (`neighbors` is {neighbors}).")
             )
         powers = _monomial_powers(ndim, degree)
 
