@@ -122,6 +122,16 @@ def normalize_axes(axis, ndim: int, name: str = "axis") -> tuple[int, ...]:
         return tuple(range(ndim))
     from numpy.lib.array_utils import normalize_axis_tuple
 
+    entries = axis if isinstance(axis, (tuple, list)) else [axis]
+    for entry in entries:
+        if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, (int, np.integer)):
+            raise TypeError(
+                f"`{name}` must be None, an integer or a tuple of integers; got {short_repr(axis)}."
+            )
+        if not -ndim <= entry < ndim:
+            raise np.exceptions.AxisError(
+                f"`{name}` {short_repr(axis)} is out of range for an array of dimension {ndim}."
+            )
     try:
         return normalize_axis_tuple(axis, ndim, argname=name)
     except np.exceptions.AxisError as exc:

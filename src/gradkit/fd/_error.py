@@ -48,7 +48,13 @@ def error_estimate(compute, p: int, result, axes, periodic):
     mid = _plain(result)
     eps = np.finfo(mid.dtype).eps if mid.dtype.kind in "fc" else np.finfo(np.float64).eps
     floor = NOISE * eps * abs(mid).max() if mid.size else 0
-    upper = compute(p + 2)
+    try:
+        upper = compute(p + 2)
+    except ValueError as exc:
+        raise ValueError(
+            f"`return_error`=True compares the result with the derivative two orders "
+            f"higher (order of accuracy {p + 2}), and the axis is too short for it: {exc}"
+        ) from None
     e_up = abs(mid - upper)
     ratios = []
     lower_pair = e_up

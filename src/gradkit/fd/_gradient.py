@@ -262,6 +262,13 @@ def _numpy_gradient(f, varargs, axes, edge, outs):
                 f"`f` has {f.shape[ax]} points along axis {ax}; `edge_order`={edge} needs "
                 f"at least {edge + 1}."
             )
+    if f.dtype.kind != "c":
+        for s in spacings:
+            if np.asarray(s.raw).dtype.kind == "c":
+                raise TypeError(
+                    f"`{s.name}` is complex, but `f` is real (dtype {f.dtype}): the "
+                    f"imaginary part would be discarded; give real spacings or coordinates."
+                )
     dask_in = is_dask_array(f)
     fast = (dask_in or type(f) is np.ndarray) and f.dtype.kind in "fiu" and f.dtype != np.float16
     fast = fast and all(np.asarray(s.raw).dtype.kind in "fiu" for s in spacings)
@@ -270,11 +277,15 @@ def _numpy_gradient(f, varargs, axes, edge, outs):
         try:
             result = np.gradient(f, *varargs, **kwargs)
         except TypeError as exc:
-            if f.dtype.kind != "O":
-                raise
+            if f.dtype.kind == "O":
+                raise TypeError(
+                    f"`f` (dtype object) holds values numpy.gradient's formulas cannot "
+                    f"subtract or divide: {exc}"
+                ) from None
+            kinds = ", ".join(str(np.asarray(s.raw).dtype) for s in spacings) or "unit"
             raise TypeError(
-                f"`f` (dtype object) holds values numpy.gradient's formulas cannot "
-                f"subtract or divide: {exc}"
+                f"numpy.gradient's formulas cannot combine `f` (dtype {f.dtype}) with the "
+                f"spacings in `varargs` (dtypes {kinds}): {exc}"
             ) from None
         result = [result] if len(axes) == 1 else list(result)
         return [_into(r, o) for r, o in zip(result, outs)]

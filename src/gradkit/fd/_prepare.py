@@ -12,7 +12,7 @@ from ._plan import stencil_plan
 from ._spacing import check_period_use, parse_boundaries, parse_periods, parse_spacing
 from ._weights import boundary_width, interior_width
 
-__all__ = ["Field", "as_samples", "check_accuracy", "check_order", "prepare_field"]
+__all__ = ["Field", "as_array", "as_samples", "check_accuracy", "check_order", "prepare_field"]
 
 MAX_ORDER = 4
 
@@ -37,6 +37,17 @@ def reject_callable(f, function: str, name: str = "f") -> None:
         )
 
 
+def as_array(value, name: str):
+    """``np.asanyarray(value)``, with numpy's complaints about ragged nesting naming ``name``."""
+    try:
+        return np.asanyarray(value)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(
+            f"`{name}` must be array_like (a rectangular nesting of numbers); numpy cannot "
+            f"make an array of {short_repr(value)}: {exc}"
+        ) from None
+
+
 def as_samples(f, function: str, name: str = "f"):
     """``f`` as an ndarray (subclasses kept) or dask array in native byte order.
 
@@ -51,7 +62,7 @@ def as_samples(f, function: str, name: str = "f"):
                 f"`{name}.compute_chunk_sizes()` first."
             )
     else:
-        f = np.asanyarray(f)
+        f = as_array(f, name)
     if not f.dtype.isnative:
         f = f.astype(f.dtype.newbyteorder("="))
     return f

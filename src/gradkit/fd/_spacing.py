@@ -119,7 +119,13 @@ def parse_spacing(varargs, shape, axes) -> list[AxisSpacing]:
                 f"`{name}` must be a number (a uniform spacing) or 1-D coordinates; "
                 f"got {short_repr(distances)}."
             )
-        raw = np.asanyarray(distances)
+        try:
+            raw = np.asanyarray(distances)
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(
+                f"`{name}` must be a number or 1-D coordinates; numpy cannot make an array "
+                f"of {short_repr(distances)}: {exc}"
+            ) from None
         if raw.ndim == 0:
             result.append(_scalar_spacing(distances, name))
             continue
