@@ -138,6 +138,10 @@ class GridPlan:
         self.nv = nv
         self.complex = complex_
         self.k = k
+        # exact power-of-two rescalings (None: none): the kernel sees xi * xscale and
+        # data / vscale; outputs are scaled back (see `_power_of_two_scales`)
+        self.xscale = None
+        self.vscale = None
         if knots is not None:
             self.tflat = np.ascontiguousarray(np.concatenate(knots), dtype=np.float64)
             tn = np.array([len(t) for t in knots], dtype=np.int64)
@@ -287,6 +291,21 @@ class GridPlan:
             )
         return False
 
+    def _unscale(self, results, order, nu, vscale, xscale, d):
+        """Undo the power-of-two rescalings on the kernel outputs (exact: a power of two
+        times a float is exact unless it over- or underflows)."""
+        vs = np.ones(self.nv) if vscale is None else vscale
+        xs = np.ones(d) if xscale is None else xscale
+        for res in results:
+            if nu is not None:
+                res[0][...] *= vs * np.prod(xs ** np.asarray(nu))
+                continue
+            res[0][...] *= vs
+            if order >= 1:
+                res[1][...] *= vs[:, None] * xs[None, :]
+            if order >= 2:
+                res[2][...] *= vs[:, None, None] * (xs[:, None] * xs[None, :])[None]
+
     def evaluate(self, xi, modes, order, fill_value, nu=None):
         """Evaluate at (m, d) points; returns [values, gradient, hessian][:order + 1]."""
         m, d = xi.shape
@@ -299,7 +318,13 @@ class GridPlan:
             for side, mode in zip((0, 1), pair, strict=True)
             if mode in ("raise", "fill")
         ]
+        xscale = getattr(self, "xscale", None)
+        if xscale is not None:
+            xi = np.ascontiguousarray(xi * xscale)
         results = [self._kernel_call(xi, part, order, mlo, mhi, nu) for part in self.parts]
+        vscale = getattr(self, "vscale", None)
+        if vscale is not None or xscale is not None:
+            self._unscale(results, order, nu, vscale, xscale, d)
         if sides and m:
             # checked after the evaluation: the linear 2-D/3-D and cubic 2-D/3-D value
             # (+gradient) kernels record out-of-bounds queries while they run (one pass
@@ -350,8 +375,47 @@ def build_simple_plan(grid, values, method):
     return plan
 
 
+# rescale by powers of two only beyond this factor (inside it the kernels are accurate,
+# and results are bit-identical either way: power-of-two scaling is exact)
+_RESCALE_EXPONENT = 32
+
+
+def _power_of_two_scales(magnitudes):
+    """Powers of two ``2**-e`` bringing each magnitude into [0.5, 1); None if every
+    ``|e|`` is within `_RESCALE_EXPONENT` (no rescaling needed)."""
+    magnitudes = np.asarray(magnitudes, dtype=np.float64)
+    finite = np.isfinite(magnitudes) & (magnitudes > 0)
+    exps = np.where(finite, np.frexp(np.where(finite, magnitudes, 1.0))[1], 0)
+    if np.all(np.abs(exps) <= _RESCALE_EXPONENT):
+        return None
+    return np.ldexp(1.0, -exps)
+
+
+def _column_magnitudes(arr, ndim):
+    axes = tuple(range(ndim))
+    mags = np.max(np.abs(arr), axis=axes) if arr.size else np.zeros(arr.shape[ndim:])
+    return np.asarray(mags, dtype=np.float64).reshape(-1)
+
+
 def build_pchip_plan(grid, values):
-    return build_simple_plan(grid, values, "pchip")
+    """PCHIP data on the grid.  PCHIP commutes with scaling each axis and each value
+    component by a positive factor; the kernel's derivative jets (slopes, their
+    harmonic means and derivatives) overflow or underflow for spacings or values far
+    from 1, so axes and components far from unit scale are rescaled by exact powers of
+    two and the outputs scaled back."""
+    ndim = len(grid)
+    values_dtype = values.dtype
+    xscale = _power_of_two_scales([g[-1] - g[0] for g in grid])
+    if xscale is not None:
+        grid = tuple(g * s for g, s in zip(grid, xscale, strict=True))
+    data_scale = _power_of_two_scales(_column_magnitudes(values, ndim))
+    if data_scale is not None:
+        values = values * data_scale.reshape(values.shape[ndim:])
+    plan = build_simple_plan(grid, values, "pchip")
+    plan._values_dtype = values_dtype
+    plan.xscale = xscale
+    plan.vscale = None if data_scale is None else 1.0 / data_scale
+    return plan
 
 
 def build_spline_plan(grid, values, k, solver, solver_args):
@@ -363,12 +427,18 @@ def build_spline_plan(grid, values, k, solver, solver_args):
         coef = np.asarray(values)
         if not np.iscomplexobj(coef):
             coef = coef.astype(np.float64, copy=False)
+        # values far from unit scale: solved on exactly rescaled data (the
+        # collocation solves overflow near the largest floats), outputs scaled back
+        data_scale = _power_of_two_scales(_column_magnitudes(coef, ndim))
+        if data_scale is not None:
+            coef = coef * data_scale.reshape(coef.shape[ndim:])
         knots = []
         for a in range(ndim):
             spl = make_interp_spline(grid[a], coef, k=k, axis=a)
             knots.append(np.asarray(spl.t, dtype=np.float64))
             coef = np.moveaxis(spl.c, 0, a)
     else:
+        data_scale = None
         from scipy.interpolate._ndbspline import make_ndbspl
 
         spl = make_ndbspl(grid, values, k, solver=solver, **dict(solver_args))
@@ -378,4 +448,5 @@ def build_spline_plan(grid, values, k, solver, solver_args):
     plan = GridPlan("spline", grid, parts, vstr, nv, np.iscomplexobj(coef), knots=knots, k=k)
     plan._values_dtype = values.dtype
     plan.vshape = values.shape[ndim:]
+    plan.vscale = None if data_scale is None else 1.0 / data_scale
     return plan
