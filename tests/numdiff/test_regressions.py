@@ -314,3 +314,14 @@ def test_resolvable_large_x_and_constants_stay_confident():
     assert (np.abs(res.value - np.cos([1e8, 1e12])) <= res.error).all()
     const = gradient(lambda v: 5.0 + 0.0 * v[0], [1.0, 2.0], return_error=True)
     assert const.success.all() and (const.value == 0).all()
+
+
+def test_bounds_that_leave_no_room_are_not_confident():
+    # bounds 1e-12 either side of x: one-sided steps of 1e-12 gave 0.533 +- 1.04 (success)
+    # for cos(1) = 0.540
+    res = _warns_not_success(
+        lambda: derivative(np.sin, 1.0, bounds=(1.0 - 1e-12, 1.0 + 1e-12), return_error=True)
+    )
+    assert not res.success
+    ok = derivative(np.sin, 1.0, bounds=(1.0 - 1e-5, 1.0 + 1e-5), return_error=True)
+    assert ok.success and abs(ok.value - np.cos(1.0)) <= ok.error < 1e-6

@@ -693,7 +693,7 @@ def _finish(g, pb, stopping, code, d_in, value, error, status, success):
         err = np.where(contra, cur_err, err)
     ok = (c <= 1) & np.isfinite(val).all(axis=1)
     if ok.any():
-        blind = _unresolved(g, pb, rows, err) & ok
+        blind = _unresolved(g, pb, rows, val, err) & ok
         if blind.any():
             c = np.where(blind, 7, c)
             ok &= ~blind
@@ -724,15 +724,17 @@ def _finish(g, pb, stopping, code, d_in, value, error, status, success):
     g.pending.append((idx, prow, krow, h, f0, val, err, d_in, xs, used))
 
 
-def _unresolved(g, pb, rows, err):
+def _unresolved(g, pb, rows, val, err):
     """Which stopped rows carry no information: an error not small against the signal.
 
     Every estimate is ``D = sum_j w_j (f_j - f(x)) / h**d`` (the weights sum to zero), so
-    ``|D| <= S = sum_j |w_j| |f_j - f(x)| / h**d``. An error above ``S / 4`` leaves less
-    than one significant digit: the steps reached the resolution of the abscissae (``sin``
-    at ``x = 1e20``, where floats are 16384 apart; stencil points that round to ``x``
-    itself) or of the values (``1e15 + x``). Such rows fail instead of stopping "at the
-    rounding floor". A window whose values all equal ``f(x)`` is a constant (``S = 0``).
+    ``|D| <= S = sum_j |w_j| |f_j - f(x)| / h**d``. An error above ``S / 4``, or above
+    half the value and a quarter of the largest plain quotient ``|f_j - f(x)| / |u_j
+    h|**d`` (high-order weights make ``S`` loose), leaves less than one significant
+    digit: the steps reached the resolution of the abscissae (``sin`` at ``x = 1e20``,
+    where floats are 16384 apart; stencil points that round to ``x`` itself) or of the
+    values (``1e15 + x``). Such rows fail instead of stopping "at the rounding floor". A
+    window whose values all equal ``f(x)`` is a constant (``S = 0``).
 
     A row whose innermost step is below ``MIN_STEP_ULPS`` units in the last place of ``x``
     fails as well: a function whose derivative needs such steps (``sin(1e13 x)``) is
@@ -744,7 +746,12 @@ def _unresolved(g, pb, rows, err):
     with np.errstate(all="ignore"):
         signal = _weighted_sum(np.abs(F - f0[:, :, None]), g.abs_w) / hd
         floor = pb.atol + (16.0 * _TINY) * g.st.abs_weight_sum / hd
-        weak = ((err > 0.25 * signal + floor) & (signal > 0)).any(axis=1)
+        weak = (err > 0.25 * signal + floor) & (signal > 0)
+        # (a bound that high-order weights make loose: also an error above half the value
+        # and a quarter of the largest plain quotient |f_j - f(x)| / |u_j h|**d)
+        quotient = (np.abs(F - f0[:, :, None]) / np.abs(g.offs) ** g.st.d).max(axis=2) / hd
+        weak |= (err > 0.5 * np.abs(val) + floor) & (err > 0.25 * quotient + floor) & (quotient > 0)
+        weak = weak.any(axis=1)
     # the innermost offset within MIN_STEP_ULPS units in the last place of x: every
     # function stops "at the rounding floor" there, the unresolved ones too
     coarse = h * np.abs(g.offs[-1]) < (MIN_STEP_ULPS * pb.eps) * xs
