@@ -112,8 +112,10 @@ class RBFInterpolator:
 
     A drop-in for :class:`scipy.interpolate.RBFInterpolator` (same arguments, defaults,
     values to rounding, warnings and errors) that adds exact gradients and Hessians of the
-    interpolant, three more kernels, a matrix-free iterative solver with linear memory for
-    large ``N``, a fast local (``neighbors``) mode and lazy evaluation of dask arrays.
+    interpolant (``gradient``, ``hessian``, ``value_and_gradient``,
+    ``value_gradient_hessian``), three more kernels, a matrix-free iterative solver with
+    linear memory for large ``N``, a fast local (``neighbors``) mode and lazy evaluation
+    of dask arrays.
 
     Parameters
     ----------
@@ -197,6 +199,37 @@ class RBFInterpolator:
     Hessian, which diverges like ``log r``, is taken as 0. All other kernels are twice
     differentiable at 0 and their exact limits are used (``cubic`` and ``quintic`` 0,
     ``matern32`` ``-3 epsilon**2 I``).
+
+    NaN and inf in the data behave as in scipy: in a global fit, a non-finite entry of `y`
+    makes every output NaN and a non-finite entry of a column of `d` makes that column's
+    outputs NaN (the other columns are fitted as if it were absent); in local mode
+    (`neighbors`) a non-finite `d` spoils the neighbourhoods that hold it, and `y` must be
+    finite (scipy's KD-tree requires it). A NaN coordinate of a query makes all of that
+    query's outputs (values, gradient, Hessian) NaN, in every mode.
+
+    Differences from scipy, all for input scipy accepts but cannot fit meaningfully
+    (gradkit raises where scipy returns NaN or garbage, or silently truncates):
+
+    - a non-finite `epsilon` raises ``ValueError`` (scipy returns NaN everywhere);
+    - a polynomial tail that the points of `y` do not determine (e.g. collinear points in
+      2-D with ``degree >= 1``) raises scipy's ``LinAlgError`` "... does not have full
+      column rank" in every solver; scipy checks only when LAPACK meets an exactly zero
+      pivot, which rounding usually prevents in a global fit;
+    - a non-finite `smoothing` raises (``ValueError`` for NaN; scipy's ``LinAlgError``
+      for inf);
+    - a non-integral `degree` or `neighbors` (1.5) or a string `degree` raises
+      ``ValueError`` (scipy truncates to an integer); integral floats and
+      ``neighbors=inf`` are accepted as in scipy;
+    - complex `y`, `x` or `smoothing` raise ``TypeError`` (numpy would discard the
+      imaginary part with a ``ComplexWarning``);
+    - coincident points with no smoothing are fitted once if their values agree and
+      raise ``LinAlgError`` naming `smoothing` if they differ (scipy solves a singular
+      system).
+
+    Errors name the argument; where scipy's exception type is an accident of its code
+    (``AttributeError`` for ``kernel=3`` or ``smoothing='a'``, ``IndexError`` for
+    ``d=None``, ``OverflowError`` for ``degree=inf``) gradkit's error is an instance of
+    scipy's type and of ``TypeError``/``ValueError``.
 
     References
     ----------
@@ -443,15 +476,6 @@ class RBFInterpolator:
             # repeated points with equal values and no smoothing: solve on one copy
             # (the interpolant is the same; the dense system would be singular)
             yeps, yhat, d, smoothing = yeps[keep], yhat[keep], d[keep], smoothing[keep]
-        degree = int(powers.sum(axis=1).max()) if m else -1
-        if degree < min_degree:
-            hint = (
-                f"`degree` {degree} is below the minimum degree {min_degree} of the "
-                f"'{self.kernel}' kernel, so the system need not be positive definite; "
-                f"use `degree` >= {min_degree}, `smoothing` > 0, or `solver='direct'`."
-            )
-        else:
-            hint = _solvers.ill_conditioned_message(self.epsilon, self.kernel)
         all_finite = bool(finite_columns.all())
         rhs = d if all_finite else np.ascontiguousarray(d[:, finite_columns])
         if solver == "iterative":
@@ -464,7 +488,7 @@ class RBFInterpolator:
                     code,
                     powers,
                     positive_definite=min_degree < 0,
-                    breakdown_hint=hint,
+                    breakdown_hint=self._singular_hint(smoothing, dense=True),
                     **options,
                 )
             except _solvers.ConvergenceError:
@@ -483,9 +507,7 @@ class RBFInterpolator:
                 smoothing,
                 code,
                 powers,
-                singular_hint=_solvers.ill_conditioned_message(
-                    self.epsilon, self.kernel, dense=False
-                ),
+                singular_hint=self._singular_hint(smoothing),
             )
         self.solver = solver
         if all_finite:
@@ -499,6 +521,28 @@ class RBFInterpolator:
             full[ny:] = coeffs[coeffs.shape[0] - m :]
             coeffs = full
         return coeffs
+
+    def _singular_hint(self, smoothing, dense=False):
+        """Why a system whose polynomial matrix has full rank is singular (or not
+        positive definite for the iterative solver), and what to do about it."""
+        from ._solvers import ill_conditioned_message
+
+        degree = int(self.powers.sum(axis=1).max()) if self.powers.shape[0] else -1
+        min_degree = _NAME_TO_MIN_DEGREE.get(self.kernel, -1)
+        if degree < min_degree:
+            return (
+                f"`degree` {degree} is below the minimum degree {min_degree} of the "
+                f"'{self.kernel}' kernel, so the system need not be solvable; use "
+                f"`degree` >= {min_degree}"
+                + (" or `smoothing` > 0" if not np.all(smoothing > 0) else "")
+                + (", or `solver='direct'`." if dense else ".")
+            )
+        if np.any(smoothing < 0):
+            return (
+                "Negative `smoothing` can make the system singular or indefinite; use "
+                "`smoothing` >= 0."
+            )
+        return ill_conditioned_message(self.epsilon, self.kernel, dense=dense)
 
     # ------------------------------------------------------------------ checks
     @staticmethod
@@ -674,11 +718,7 @@ class RBFInterpolator:
                             "`degree` or more `neighbors`."
                         )
                 if msg is None:
-                    from ._solvers import ill_conditioned_message
-
-                    msg = "Singular matrix. " + ill_conditioned_message(
-                        self.epsilon, self.kernel, dense=False
-                    )
+                    msg = "Singular matrix. " + self._singular_hint(sl[idx[q]])
                 raise LinAlgError(msg)
             if not finite.all():
                 out_v[~finite] = np.nan
