@@ -296,6 +296,11 @@ class GridPlan:
         times a float is exact unless it over- or underflows)."""
         vs = np.ones(self.nv) if vscale is None else vscale
         xs = np.ones(d) if xscale is None else xscale
+        with np.errstate(over="ignore", under="ignore"):  # inf/0 are the IEEE results
+            self._unscale_parts(results, order, nu, vs, xs)
+
+    @staticmethod
+    def _unscale_parts(results, order, nu, vs, xs):
         for res in results:
             if nu is not None:
                 res[0][...] *= vs * np.prod(xs ** np.asarray(nu))
