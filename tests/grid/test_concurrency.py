@@ -131,3 +131,73 @@ def test_parallel_path_equals_serial_path(method, ndim, monkeypatch):
         for a, b in zip(s_res, p_res, strict=True):
             np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(serial[2], parallel[2])
+
+
+@pytest.mark.parametrize("force_parallel", [False, True])
+def test_calls_with_another_method_from_many_threads_leave_the_object_unchanged(
+    force_parallel, monkeypatch
+):
+    """scipy's test_concurrency, without its private `_spline`: threads calling with a
+    method other than the constructor's ("slinear") do not change the object -- the
+    constructor's plan is the same object, the attributes are the same, and every call
+    (during and after) returns what a fresh single-threaded interpolator returns."""
+    import threading
+
+    from gradkit.grid import _plan
+
+    if force_parallel:
+        monkeypatch.setattr(_plan, "_SERIAL_WORK", 0)
+    rng = np.random.default_rng(11)
+    points = tuple(np.sort(rng.uniform(0, 1, 6)) for _ in range(3))
+    for p in points:
+        p[0], p[-1] = 0.0, 1.0
+    values = rng.standard_normal((6, 6, 6))
+    interp = RegularGridInterpolator(points, values, method="slinear")
+    sample = rng.uniform(0, 1, (300, 3))
+    methods = ["slinear", "nearest", "linear", "cubic", "pchip"]
+    fresh = {m: RegularGridInterpolator(points, values, method=m) for m in methods}
+    expected = {m: fresh[m].value_and_gradient(sample) for m in methods}
+    before_value = interp(sample)
+    own_plan = interp._plans["slinear"]
+    state = {k: v for k, v in vars(interp).items() if k != "_plans"}
+    snapshot = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in state.items()}
+
+    n_threads = 10
+    barrier = threading.Barrier(n_threads)
+    results = [None] * n_threads
+    errors = []
+
+    def worker(tid):
+        try:
+            method = methods[tid % len(methods)]
+            barrier.wait()
+            value = interp(sample, method=method)
+            both = interp.value_and_gradient(sample, method=method)
+            results[tid] = (method, value, both)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    for method, value, (v, g) in results:
+        want_v, want_g = expected[method]
+        np.testing.assert_allclose(value, want_v, rtol=1e-13, atol=1e-14)
+        np.testing.assert_array_equal(v, want_v)
+        np.testing.assert_array_equal(g, want_g)
+    # the object: same constructor plan, same attributes, same results
+    assert interp._plans["slinear"] is own_plan
+    assert interp.method == "slinear"
+    for key, old in snapshot.items():
+        new = vars(interp)[key]
+        assert new is state[key], key
+        if isinstance(old, np.ndarray):
+            np.testing.assert_array_equal(new, old)
+        elif isinstance(old, tuple):
+            for a, b in zip(new, old, strict=True):
+                np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(interp(sample), before_value)
+    np.testing.assert_array_equal(interp.value_and_gradient(sample)[1], expected["slinear"][1])
