@@ -8,8 +8,9 @@ import warnings
 
 import numpy as np
 
-from .._validation import check_choice, check_int, result_float_dtype, short_repr
+from .._validation import check_choice, result_float_dtype, short_repr
 from . import _engine
+from ._errors import ArgumentTypeError, check_integer
 from ._evaluate import Evaluator
 from ._result import DifferentiationWarning, DiffResult
 
@@ -46,26 +47,34 @@ def _detect_autodiff(f):
     return None
 
 
-def _as_real_array(x, name="x"):
+def _as_real_array(x, name="x", allow_bool=True):
+    """``x`` as a numeric array (booleans promote, as numpy does), or raise naming it."""
+
+    def bad():
+        return ArgumentTypeError(
+            f"`{name}` must be array_like of real numbers; got {short_repr(x)}."
+        )
+
+    if x is None or isinstance(x, (str, bytes, dict, set)):
+        raise bad()
     try:
         arr = np.asarray(x)
-    except Exception as exc:  # pragma: no cover - ragged input raises ValueError below
-        msg = f"`{name}` must be array_like of real numbers; got {short_repr(x)}."
-        raise TypeError(msg) from exc
+    except (TypeError, ValueError):  # ragged nested sequences
+        raise bad() from None
     if arr.dtype == object:
+        if any(v is None or isinstance(v, (str, bytes)) for v in arr.flat):
+            raise bad()
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError):
-            raise TypeError(
-                f"`{name}` must be array_like of real numbers; got {short_repr(x)}."
-            ) from None
+            raise bad() from None
     if arr.dtype.kind == "c":
-        raise TypeError(
+        raise ArgumentTypeError(
             f"`{name}` must be real; got complex values (dtype {arr.dtype}). Use "
             "`method='complex'` for the complex step; it adds the imaginary part itself."
         )
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"`{name}` must be array_like of real numbers; got {short_repr(x)}.")
+    if arr.dtype.kind not in ("biuf" if allow_bool else "iuf"):
+        raise bad()
     return arr
 
 
@@ -112,6 +121,8 @@ def _parse_points(kind, x, vectorized):
 def _parse_bounds(bounds, pts, batch_shape, kind):
     if bounds is None:
         return None
+    if isinstance(bounds, np.ndarray) and bounds.ndim >= 1:
+        bounds = tuple(bounds)  # (2, ...) array: lower, upper
     if not (isinstance(bounds, (tuple, list)) and len(bounds) == 2):
         raise ValueError(
             "`bounds` must be a pair (lower, upper) of scalars or arrays; "
@@ -134,7 +145,11 @@ def _parse_bounds(bounds, pts, batch_shape, kind):
         out.append(arr.reshape(P, n))
     lo, hi = out
     if (lo >= hi).any():
-        raise ValueError("`bounds` must satisfy lower < upper for every variable.")
+        i = np.argwhere(lo >= hi)[0]
+        raise ValueError(
+            "`bounds` must satisfy lower < upper for every variable; got lower "
+            f"{float(lo[i[0], i[1]])!r} and upper {float(hi[i[0], i[1]])!r}."
+        )
     if ((pts < lo) | (pts > hi)).any():
         i = np.argwhere((pts < lo) | (pts > hi))[0]
         raise ValueError(
@@ -147,11 +162,13 @@ def _parse_bounds(bounds, pts, batch_shape, kind):
 def _check_tolerance(value, name, default):
     if value is None:
         return default
+    if isinstance(value, (bool, np.bool_, str, bytes)) or np.ndim(value) != 0:
+        raise ArgumentTypeError(f"`{name}` must be a non-negative float; got {short_repr(value)}.")
     try:
         v = float(value)
     except (TypeError, ValueError):
         msg = f"`{name}` must be a non-negative float; got {short_repr(value)}."
-        raise TypeError(msg) from None
+        raise ArgumentTypeError(msg) from None
     if not (v >= 0 and math.isfinite(v)):
         raise ValueError(f"`{name}` must be a non-negative finite float; got {short_repr(value)}.")
     return v
@@ -162,7 +179,7 @@ def _initial_steps(initial_step, pts, directions, n, d):
     if initial_step is None:
         per_var = _DEFAULT_STEP[d] * np.maximum(1.0, _EPS**0.25 * np.abs(pts))  # (P, n)
     else:
-        s = _as_real_array(initial_step, "initial_step").astype(np.float64)
+        s = _as_real_array(initial_step, "initial_step", allow_bool=False).astype(np.float64)
         if not (np.all(np.isfinite(s)) and np.all(s > 0)):
             raise ValueError(
                 f"`initial_step` must be positive and finite; got {short_repr(initial_step)}."
@@ -246,11 +263,13 @@ def _differentiate(
 ):
     method = check_choice(method, "method", _METHODS)
     if kind == "derivative":
-        order = check_int(order, "n", minimum=1, maximum=4)
-    accuracy = check_int(accuracy, "accuracy", minimum=2, maximum=16, even=True)
-    maxiter = check_int(maxiter, "maxiter", minimum=1, maximum=100)
+        order = check_integer(order, "n", minimum=1, maximum=4)
+    accuracy = check_integer(accuracy, "accuracy", minimum=2, maximum=16, even=True)
+    maxiter = check_integer(maxiter, "maxiter", minimum=1, maximum=100)
     if not isinstance(vectorized, (bool, np.bool_)):
         raise TypeError(f"`vectorized` must be True or False; got {short_repr(vectorized)}.")
+    if not isinstance(return_error, (bool, np.bool_)):
+        raise TypeError(f"`return_error` must be True or False; got {short_repr(return_error)}.")
     if not isinstance(args, tuple):
         args = (args,)
     rtol = _check_tolerance(rtol, "rtol", _EPS ** (2.0 / 3.0))
@@ -263,6 +282,9 @@ def _differentiate(
                 f"`method='sympy'` needs a sympy expression for `f`; got {short_repr(f)}."
             )
         from ._symbolic import differentiate_sympy
+
+        if bounds is not None:
+            raise ValueError("`bounds` does not apply to `method='sympy'` (exact derivatives).")
 
         pts, batch, mode, n, dtype = _parse_points(kind, x, vectorized)
         val, vshape = differentiate_sympy(kind, f, pts, order, variables, mode)
@@ -285,7 +307,9 @@ def _differentiate(
             f"`f` is a sympy expression; use `method='sympy'` or 'auto', not {method!r}."
         )
     if not callable(f):
-        raise TypeError(f"`f` must be callable (or a sympy expression); got {short_repr(f)}.")
+        raise ArgumentTypeError(
+            f"`f` must be callable (or a sympy expression); got {short_repr(f)}."
+        )
     if variables is not None:
         raise ValueError("`variables` applies only to sympy expressions.")
 

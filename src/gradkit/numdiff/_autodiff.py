@@ -6,6 +6,8 @@ import warnings
 
 import numpy as np
 
+from ._errors import ArgumentTypeError
+
 
 def _missing(name):
     return ModuleNotFoundError(
@@ -34,7 +36,7 @@ def _layout(kind, out, P, n, vshape):
 
 def _check_value(v, kind):
     if np.iscomplexobj(v):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"`f` returned complex values (dtype {v.dtype}) for real `x`; a real result "
             "is expected."
         )

@@ -7,6 +7,7 @@ import inspect
 import numpy as np
 
 from .._validation import short_repr
+from ._errors import ArgumentTypeError
 
 # A vectorised `f` receives at most this many coordinates (points times variables) per
 # call: 2**18, e.g. 26,214 points of 10 variables (2 MiB of float64).
@@ -136,13 +137,18 @@ class Evaluator:
         try:
             arr = np.asarray(out)
         except Exception as exc:  # pragma: no cover - exotic return types
-            raise TypeError(f"`f` must return numbers; got {short_repr(out)}.") from exc
+            raise ArgumentTypeError(f"`f` must return numbers; got {short_repr(out)}.") from exc
+        if arr.dtype == object and not any(v is None or isinstance(v, str) for v in arr.flat):
+            try:  # Fraction, Decimal, mpmath numbers, ...
+                arr = arr.astype(np.float64)
+            except (TypeError, ValueError):
+                pass
         if arr.dtype.kind not in "biufc":
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"`f` must return real numbers; got {short_repr(out)} (dtype {arr.dtype})."
             )
         if arr.dtype.kind == "c" and not self.allow_complex:
-            raise TypeError(
+            raise ArgumentTypeError(
                 "`f` returned complex values (dtype "
                 f"{arr.dtype}) for real `x`; a real result is expected. Return the real "
                 "part explicitly if that is what you mean."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import short_repr
+from ._errors import ArgumentTypeError
 
 
 def _resolve_variables(expr, variables, n):
@@ -85,7 +86,7 @@ def differentiate_sympy(kind, expr, pts, order, variables, mode):
     for r in raw:
         a = np.asarray(r)
         if a.dtype.kind == "c":
-            raise TypeError(
+            raise ArgumentTypeError(
                 "the derivative of the sympy expression is complex at some point of `x` "
                 f"(dtype {a.dtype}); a real result is expected."
             )
