@@ -356,7 +356,8 @@ class RegularGridInterpolator:
         solves the tensor-product system exactly, one axis at a time (banded solves),
         which is faster than and at least as accurate as scipy's default iterative solve.
     solver_args : dict, optional
-        Extra arguments for ``solver``.
+        Extra arguments for ``solver``; without ``solver`` they go to scipy's default
+        solver, ``scipy.sparse.linalg.gcrotmk``, and the coefficients are scipy's.
     extrapolate : str or sequence, optional
         gradkit extension overriding ``bounds_error``/``fill_value`` outside the grid:
         one of ``"linear"`` (continue the edge polynomial, scipy's ``fill_value=None``),
@@ -385,8 +386,25 @@ class RegularGridInterpolator:
       each axis but may jump across cell faces in the other axes, where scipy's slope
       limiter switches branches.
 
-    NaN in a query gives NaN value and derivatives for that point only, whatever
-    ``bounds_error`` is (scipy raises for NaN when ``bounds_error=True``).
+    Queries: with ``bounds_error=True`` (or an axis side in mode ``"raise"``) a query
+    outside the grid *or NaN* raises scipy's ``ValueError`` ("One of the requested xi is
+    out of bounds in dimension i", scipy's exact words); otherwise NaN in a query gives
+    NaN value and derivatives for that point only.  ``bounds_error`` and ``fill_value``
+    are read at every call, as in scipy (assigning them takes effect); ``values`` and
+    ``grid`` are read-only, as in scipy.
+
+    Data: ``"linear"`` and ``"nearest"`` accept NaN and inf in ``values`` (they spoil
+    the cells that read them); the fits (spline methods, ``"pchip"``) raise
+    ``ValueError`` naming ``values``, as scipy's fits do.  ``values`` may be any object
+    numpy converts, or one with ``ndim``, ``shape`` and integer-array indexing (read by
+    indexing, as scipy's linear and nearest methods read it).
+
+    Errors: where scipy raises ``IndexError`` for a malformed shape (a 0-d query, a bare
+    array as ``points``, an empty axis) gradkit raises ``GridShapeError``, both an
+    ``IndexError`` and a ``ValueError``.  Complex ``points`` or ``xi`` raise ``TypeError``
+    (scipy drops the imaginary part with a warning); ``bounds_error`` must be a bool
+    (scipy takes any object's truth value); a grid spacing whose reciprocal overflows
+    (below about 5e-309) is refused.
 
     References
     ----------
@@ -893,8 +911,7 @@ def _splinef2d(points, values, xi, bounds_error, fill_value):
             "None when `bounds_error` is False."
         )
     _check_fill_value(values, fill_value)
-    if np.iscomplexobj(values):
-        raise TypeError(f"`values` must be real for method 'splinef2d'; got {values.dtype}.")
+    # complex values: scipy fits the real part with a ComplexWarning (its suite checks it)
     for i, g in enumerate(grid):
         if len(g) < 4:
             raise ValueError(
