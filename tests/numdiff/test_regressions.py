@@ -325,3 +325,62 @@ def test_bounds_that_leave_no_room_are_not_confident():
     assert not res.success
     ok = derivative(np.sin, 1.0, bounds=(1.0 - 1e-5, 1.0 + 1e-5), return_error=True)
     assert ok.success and abs(ok.value - np.cos(1.0)) <= ok.error < 1e-6
+
+
+# --- the sympy bridge and the complex step ----------------------------------------------
+def test_sympy_kinks_are_not_confident():
+    sp = pytest.importorskip("sympy")
+    # exact derivatives of Abs, Piecewise, Max pick one branch at a kink: d|a|/da at 0 was
+    # sign(0) = 0 with a rounding-level error
+    a, b = sp.symbols("a b", real=True)
+    res = _warns_not_success(lambda: derivative(sp.Abs(a), [0.0, 1.0, -2.0], return_error=True))
+    np.testing.assert_array_equal(res.success, [False, True, True])
+    assert res.error[0] >= 1.0
+    np.testing.assert_array_equal(res.value[1:], [1.0, -1.0])
+    pw = sp.Piecewise((a, a > 0), (-a, True))
+    res = _warns_not_success(lambda: derivative(pw, 0.0, return_error=True))
+    assert not res.success and res.error >= 1.0
+    res = _warns_not_success(
+        lambda: gradient(sp.Max(a, 0) + b**2, [0.0, 1.0], variables=[a, b], return_error=True)
+    )
+    np.testing.assert_array_equal(res.success, [False, True])
+    assert res.error[0] >= 0.5
+    # the second derivative of |a| is a Dirac delta: at 0 no function value
+    res = _warns_not_success(
+        lambda: hessian(sp.Abs(a) + b**2, [0.0, 1.0], variables=[a, b], return_error=True)
+    )
+    assert not res.success[0, 0] and res.success[1, 1]
+    smooth = hessian(sp.Abs(a) + b**2, [0.5, 1.0], variables=[a, b], return_error=True)
+    assert smooth.success.all()
+
+
+def test_sympy_bad_symbols_and_unevaluated_derivatives():
+    sp = pytest.importorskip("sympy")
+    a, b = sp.symbols("a b")
+    # a set has no order: the gradient came back with its entries swapped
+    with pytest.raises(TypeError, match=r"`variables` must be a sympy symbol or an ordered"):
+        gradient(a * sp.sin(b), [1.0, 2.0], variables={a, b})
+    with pytest.raises(TypeError, match=r"`variables` must be a sympy symbol or an ordered"):
+        gradient(a * b, [1.0, 2.0], variables=3)  # was: 'int' object is not iterable
+    # Abs of a complex symbol, an undefined function: was sympy's PrintMethodNotImplementedError
+    with pytest.raises(ValueError, match=r"sympy cannot differentiate the expression"):
+        derivative(sp.Abs(a), 1.0)
+    with pytest.raises(ValueError, match=r"sympy cannot differentiate the expression"):
+        derivative(sp.Function("g")(a), 1.0)
+
+
+def test_sympy_non_finite_derivative_warns():
+    sp = pytest.importorskip("sympy")
+    a = sp.Symbol("a")
+    res = _warns_not_success(lambda: derivative(1 / a, [0.0, 1.0], return_error=True))
+    np.testing.assert_array_equal(res.success, [False, True])
+    assert res.error[0] == np.inf
+
+
+def test_complex_step_at_tiny_x():
+    # h = 1e-20 max(|x|, 1e-250) was far larger than x = 1e-300: 1.57e270 for 1e300
+    res = derivative(np.log, 1e-300, method="complex", return_error=True)
+    assert res.success and abs(res.value - 1e300) <= res.error
+    # sqrt at 0: the central check is NaN there; the error was NaN
+    res = _warns_not_success(lambda: derivative(np.sqrt, 0.0, method="complex", return_error=True))
+    assert not res.success and res.error == np.inf

@@ -287,20 +287,9 @@ def _differentiate(
             raise ValueError("`bounds` does not apply to `method='sympy'` (exact derivatives).")
 
         pts, batch, mode, n, dtype = _parse_points(kind, x, vectorized)
-        val, vshape = differentiate_sympy(kind, f, pts, order, variables, mode)
-        return _package(
-            kind,
-            val,
-            _rounding_error(val),
-            pts.shape[0],
-            batch,
-            dtype,
-            0,
-            0,
-            "sympy",
-            return_error,
-            None,
-            value_shape=vshape,
+        val, jump, vshape = differentiate_sympy(kind, f, pts, order, variables, mode)
+        return _exact_result(
+            kind, val, jump, pts.shape[0], batch, dtype, 0, 0, "sympy", return_error, vshape
         )
     if symbolic:
         raise TypeError(
@@ -329,19 +318,8 @@ def _differentiate(
         val, vshape, nfev, ncalls = differentiate_autodiff(
             method, kind, f, pts, mode, order, vectorized, args
         )
-        return _package(
-            kind,
-            val,
-            _rounding_error(val),
-            pts.shape[0],
-            batch,
-            dtype,
-            nfev,
-            ncalls,
-            method,
-            return_error,
-            None,
-            value_shape=vshape,
+        return _exact_result(
+            kind, val, None, pts.shape[0], batch, dtype, nfev, ncalls, method, return_error, vshape
         )
 
     bnds = _parse_bounds(bounds, pts, batch, kind)
@@ -434,6 +412,38 @@ def _rounding_error(val):
     return 4.0 * _EPS * np.abs(val)
 
 
+def _exact_result(kind, val, jump, P, batch, dtype, nfev, ncalls, method, return_error, vshape):
+    """Package sympy or autodiff values (engine layout): the rounding level as the error,
+    plus ``jump`` (half the one-sided disagreement at a kink; sympy only). Non-finite
+    values and kinks are failures, with a warning."""
+    val = np.asarray(val, dtype=np.float64)
+    bad = ~np.isfinite(val)
+    err = _rounding_error(val)
+    if jump is not None:
+        bad |= jump > 0
+        err = err + jump
+    err = np.where(np.isfinite(val), err, np.inf)
+    # success per entry of the engine layout's directions (as _package expects)
+    if kind == "derivative":
+        success = ~bad
+    elif kind in ("gradient", "jacobian"):
+        success = ~bad.any(axis=2)  # (P, n, m) -> (P, n)
+    else:
+        success = ~bad.any(axis=1)  # (P, m, n, n) -> (P, n, n)
+    nbad = int(bad.sum())
+    if nbad:
+        warnings.warn(
+            f"{nbad} of {bad.size} derivatives from `method={method!r}` are not finite or "
+            "jump at `x` (one-sided derivatives disagree: Abs, Piecewise, Max, ...); their "
+            "success is False and their error (return_error=True) large or infinite.",
+            DifferentiationWarning,
+            stacklevel=4,
+        )
+    return _package(
+        kind, val, err, P, batch, dtype, nfev, ncalls, method, return_error, success, vshape
+    )
+
+
 def _hessian_directions(n):
     dirs = [np.eye(n)[i] for i in range(n)]
     pairs = []
@@ -472,8 +482,10 @@ def _complex_step(ev, pts, f0, directions, eps, bnds=None):
     m = f0.shape[1]
     # No cancellation, so the step can be tiny; relative to |x| (near a singularity at 0
     # the function's scale is |x|), and 1e-20 at x = 0.
-    scale = np.where(pts != 0, np.maximum(np.abs(pts), 1e-250), 1.0)  # (P, n)
-    h = _COMPLEX_STEP * scale  # (P, n) per variable (directions are unit vectors)
+    # (below |x| = 1e-270 a relative step of 1e-20 would be subnormal: 1e-9 |x| instead,
+    # never larger than |x| itself)
+    ax = np.abs(pts)
+    h = np.where(ax == 0, _COMPLEX_STEP, np.where(ax >= 1e-270, _COMPLEX_STEP, 1e-9) * ax)
     X = pts[:, None, :] + 1j * h[:, None, :] * directions[None, :, :]
     ev.allow_complex = True
     fc = ev(X.reshape(-1, n).astype(np.complex128)).reshape(P, K, -1)
@@ -509,7 +521,9 @@ def _complex_step(ev, pts, f0, directions, eps, bnds=None):
     mismatch = (np.abs(cs - fd) > tol) | (real_dev > 1e-6 * (np.abs(f0[:, None, :]) + 1e-300))
     # On a mismatch the central difference is the better estimate: |cs - exact| is at most
     # |cs - fd| + |fd - exact|; doubling covers the latter generously.
+    mismatch |= ~(np.isfinite(fd) & np.isfinite(cs))
     err = np.where(mismatch, 2.0 * np.abs(cs - fd) + real_dev, 4.0 * eps * np.abs(cs))
+    err = np.where(np.isnan(err), np.inf, err)
     if mismatch.any():
         warnings.warn(
             "the complex step disagrees with a central-difference check for "
