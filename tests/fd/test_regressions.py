@@ -354,3 +354,15 @@ def test_scale_law_of_the_classic_stencil_unchanged_at_moderate_spacing():
         d = gradkit.derivative(f, 0.5, order=order, accuracy=4)
         np.testing.assert_array_equal(d * 0.5**order, d1)  # powers of two scale exactly
     assert math.isfinite(float(gradkit.derivative(f, 1e-70, order=4, accuracy=2)[3] * 1e-280))
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128, np.float16])
+@pytest.mark.parametrize("accuracy", [None, 4])
+def test_error_estimate_of_complex_input_is_real(dtype, accuracy):
+    x = np.linspace(0, 3, 20)
+    f = (np.sin(x) * (1 + 2j if np.dtype(dtype).kind == "c" else 1)).astype(dtype)
+    _, err = gradkit.gradient(f, x, accuracy=accuracy, return_error=True)
+    want = {np.complex64: np.float32, np.complex128: np.float64, np.float16: np.float16}[dtype]
+    assert err.dtype == want
+    _, err = gradkit.derivative(f, x, return_error=True)
+    assert err.dtype == want

@@ -385,4 +385,4 @@ def _error(field, axis, p, result):
         (axis,),
         {axis: field.boundary[axis] == "periodic"},
     )
-    return field.finish(estimate)
+    return field.finish_error(estimate)

@@ -104,7 +104,7 @@ def derivative(
             axes_list,
             {a: field.boundary[a] == "periodic" for a in axes_list},
         )
-        return field.finish(result), field.finish(estimate)
+        return field.finish(result), field.finish_error(estimate)
     return field.finish(result)
 
 

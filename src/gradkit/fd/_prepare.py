@@ -155,6 +155,17 @@ class Field:
             )
         return given if x[-1] > x[0] else -given
 
+    def finish_error(self, estimate):
+        """Cast an error estimate (real, in the compute precision) to the real dtype of the
+        output (float16 for float16, float32 for complex64) and re-mask masked input."""
+        real = np.dtype(self.out_dtype.char.lower()) if self.out_dtype.kind == "c" else None
+        real = np.finfo(self.out_dtype).dtype if real is None else np.finfo(real).dtype
+        if estimate.dtype != real:
+            estimate = estimate.astype(real)
+        if self.masked:
+            estimate = np.ma.masked_invalid(estimate)
+        return estimate
+
     def finish(self, result):
         """Cast a kernel result to the output dtype (float16) and re-mask masked input."""
         if result.dtype != self.out_dtype:
