@@ -142,12 +142,15 @@ def gradient(
     - a callable ``f`` raises ``TypeError`` (numpy returns ``()``);
     - a boolean ``edge_order`` raises ``TypeError``;
     - big-endian input gives a native-byte-order result (numpy keeps the byte order);
-    - on non-uniform coordinates so fine or coarse (spacings below about 1e-154 or above
-      about 1e154) that numpy's products of two spacings leave the floating-point range,
-      numpy's second-order formulas are evaluated in scaled coordinates, giving the
-      correct derivative where numpy returns inf, NaN or 0. Everywhere else results are
-      numpy's, bit for bit. (Uniform spacings overflow numpy's formulas only beyond
-      about 1e307, where they are kept as numpy's.)
+    - on non-uniform coordinates so fine or coarse (float64 spacings below about 1e-154
+      or above about 1e154; float32 ones beyond 1e-19 and 1e19) that numpy's products of
+      two spacings leave the normal floating-point range, numpy's second-order formulas
+      are evaluated in coordinates scaled by a power of two, giving the correct
+      derivative where numpy returns inf, NaN, 0 or digits lost to subnormals. Everywhere
+      else results are numpy's, bit for bit (the scaled formulas are then exactly
+      numpy's, which is how the two cases are told apart). Uniform spacings overflow
+      numpy's formulas only beyond about 1e307 (or below 1e-308), where numpy's results
+      are kept.
 
     References
     ----------
