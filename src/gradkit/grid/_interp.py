@@ -263,6 +263,7 @@ def _check_method(method):
             f"Method {_shown(method)} is not defined: `method` must be one of "
             f"{', '.join(repr(m) for m in sorted(_METHODS))}."
         )
+    method = str(method)  # a numpy string shows as 'cubic' in messages, not np.str_(...)
     return _LEGACY.get(method, method)
 
 
@@ -467,7 +468,7 @@ class RegularGridInterpolator:
                 f"{vals.dtype}; use `np.real` on the array for its real part."
             )
         if method in _SPLINE_K:
-            _require_finite_values(vals, name)
+            _require_finite_values(vals, str(name))
         self._grid = grid
         self._descending_dimensions = descending
         self._values = vals
@@ -589,7 +590,7 @@ class RegularGridInterpolator:
         `fill_value` attributes (scipy reads them at every call)."""
         bounds_error = _check_bounds_error(self.bounds_error)
         fill_value = self.fill_value
-        if fill_value is self._fill_source:
+        if fill_value is getattr(self, "_fill_source", None) and fill_value is not None:
             fill = self._fill
         else:
             fill = _check_fill_value(self._values, fill_value)
