@@ -366,3 +366,12 @@ def test_error_estimate_of_complex_input_is_real(dtype, accuracy):
     assert err.dtype == want
     _, err = gradkit.derivative(f, x, return_error=True)
     assert err.dtype == want
+
+
+@pytest.mark.parametrize("scale", [1e-30, 1e30, 1e-20])
+def test_numpy_mode_float32_coordinates_at_extreme_spacing(scale):
+    t = np.cumsum(np.linspace(1, 2, 12)).astype(np.float32)
+    x = (t * np.float32(scale)).astype(np.float32)
+    ours = gradkit.gradient((3 * t).astype(np.float32), x)
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(ours * scale, 3, rtol=1e-5)

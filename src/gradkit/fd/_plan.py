@@ -144,7 +144,7 @@ def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
     ax_dx = np.asarray(ax_dx)
     unit = power_of_two_near(np.median(np.abs(ax_dx))) if ax_dx.dtype.kind == "f" else 1.0
     plain = _numpy_nonuniform_weights(ax_dx, edge_order)
-    if unit != 1.0:
+    if unit != 1.0 and not _products_stay_normal(ax_dx):
         # numpy's formulas on coordinates in units of a power of two near the spacing are
         # exactly numpy's values times that power, unless numpy's products of spacings
         # left the floating-point range (spacings below ~1e-154 or above ~1e154): then
@@ -156,6 +156,18 @@ def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
         if not exact:
             return _nonuniform_plan(n, ax_dx, scaled, edge_order, fdt, unit)
     return _nonuniform_plan(n, ax_dx, plain, edge_order, fdt, None)
+
+
+def _products_stay_normal(ax_dx) -> bool:
+    """Whether every intermediate of numpy's non-uniform formulas is a normal float: true
+    when all spacings lie within ``2**±(maxexp/2 - 12)`` (2**±500 in float64), so that
+    products of two spacings and the weights (at least ``ulp(dx) / dx**2``) stay in range.
+    A cheap test that skips the exact comparison with scaled formulas on ordinary grids."""
+    if ax_dx.dtype.kind != "f" or not ax_dx.size:
+        return True
+    bound = 2.0 ** (np.finfo(ax_dx.dtype).maxexp // 2 - 12)
+    mags = np.abs(ax_dx)
+    return bool(mags.min() >= 1 / bound and mags.max() <= bound)
 
 
 def _numpy_nonuniform_weights(ax_dx, edge_order):
