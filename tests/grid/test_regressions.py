@@ -358,3 +358,14 @@ def test_splinef2d_zero_d_query_and_nan_values_are_clear():
     want = si.interpn((G, G), good, [[0.3, 0.7]], method="splinef2d")
     got = interpn((G[::-1], G), good[::-1], [[0.3, 0.7]], method="splinef2d")
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_matrix_values_become_a_plain_array_as_in_scipy():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        values = np.matrix(_values())
+    ours = RegularGridInterpolator((G, G), values)
+    ref = si.RegularGridInterpolator((G, G), values)
+    assert type(ours.values) is type(ref.values) is np.ndarray
+    xi = np.random.default_rng(9).uniform(0, 1, (10, 2))
+    np.testing.assert_allclose(ours.value_and_gradient(xi)[0], ref(xi), rtol=1e-13)

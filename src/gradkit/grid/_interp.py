@@ -188,7 +188,7 @@ def _check_values(values, ndim):
     """``values`` as a numpy array (scipy's conversion: inexact dtypes kept, anything
     else converted to float64), or an error naming `values`."""
     if isinstance(values, np.ndarray):
-        arr = values
+        arr = np.asarray(values)  # np.matrix and other subclasses: plain arrays
     elif hasattr(values, "ndim"):
         try:
             arr = np.asarray(values)
