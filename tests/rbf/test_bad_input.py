@@ -694,6 +694,14 @@ def test_dask_queries_of_the_wrong_shape():
         f.value_and_gradient(da.zeros((4, 3), chunks=2))
     with pytest.raises(ValueError, match="last axis of `x`"):
         f.gradient(da.zeros(2, chunks=1))
+    with pytest.raises(TypeError, match="`x` must be real numbers; got a dask array of complex"):
+        f.hessian(da.zeros((4, 2), chunks=2) + 1j)
+    with pytest.raises(TypeError, match="`x` must be real numbers; got a dask array of dtype"):
+        f.value_and_gradient(da.from_array(np.array([["a", "b"]])))
+    # dask `y` and `d` are read into memory, as numpy arrays
+    x = X[:2]
+    g = RBFInterpolator(da.from_array(Y, chunks=5), da.from_array(D, chunks=5))
+    assert_allclose(g(x), ScipyRBF(Y, D)(x), rtol=1e-10)
 
 
 # ------------------------------------------------------------------ hypothesis

@@ -142,6 +142,10 @@ def test_huge_coordinates_overflowed_in_the_duplicate_check(data, neighbors):
         with np.errstate(all="ignore"):
             theirs = ScipyRBF(y * 1e300, d)(x * 1e300)
         assert_allclose(RBFInterpolator(y * 1e300, d)(x * 1e300), theirs, equal_nan=True)
+        assert np.all(np.isnan(theirs))
+        # the iterative solver neither hangs nor returns finite garbage there
+        iterative = RBFInterpolator(y * 1e300, d, solver="iterative")
+        assert np.all(np.isnan(iterative(x * 1e300)))
 
 
 def test_d_none_gave_index_error_without_naming_d(data):

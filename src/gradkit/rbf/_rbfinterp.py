@@ -390,8 +390,11 @@ class RBFInterpolator:
 
             if y_finite:
                 shift, scale = _shift_scale(y)
-                yeps = y * epsilon
+                with np.errstate(over="ignore"):
+                    yeps = y * epsilon
                 yhat = (y - shift) / scale
+                # scaled coordinates that overflow make scipy's system NaN, as NaN `y`
+                y_finite = bool(np.all(np.isfinite(yeps)))
             else:
                 shift = scale = np.full(ndim, np.nan)
                 yeps = yhat = None
@@ -756,6 +759,9 @@ class RBFInterpolator:
                 f"Expected the last axis of `x` to have length {nd} (the number of "
                 f"columns of `y`); got shape {x.shape}."
             )
+        if x.dtype.kind not in "biuf":
+            what = "complex values" if x.dtype.kind == "c" else f"dtype {x.dtype}"
+            raise TypeError(f"`x` must be real numbers; got a dask array of {what}.")
         x = x.astype(np.float64).rechunk({x.ndim - 1: -1})
         out_dtype = np.dtype(self.d_dtype)
         nval = int(np.prod(self.d_shape, dtype=np.int64))

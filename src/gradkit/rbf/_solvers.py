@@ -307,6 +307,8 @@ def solve_iterative(
             res = np.linalg.norm(r, axis=0) / bnorm_safe
             bar.update(it, float(res.max()))
             if not np.any(res > tol):
+                # converged, or a kernel that overflows made the residual NaN: the
+                # weights are then NaN, as scipy's dense solve gives
                 break
             z = proj(minv(r)) if minv is not None else r
             rz_new = np.einsum("ij,ij->j", r, z)
