@@ -286,3 +286,16 @@ def test_huge_degree_allocated_before_the_count_check(data):
     y, d = data
     with pytest.raises(ValueError, match=r"At least \d+ data points are required when `degree`"):
         RBFInterpolator(y, d, degree=10**9)
+
+
+def test_object_dtype_d_follows_its_elements(data):
+    y, d = data
+    x = y[:3] + 0.01
+    # None is NaN, as scipy reads it: the column's outputs are NaN
+    held = np.array(list(d[:-1]) + [None], dtype=object)
+    assert_allclose(RBFInterpolator(y, held)(x), ScipyRBF(y, held)(x), equal_nan=True)
+    # complex numbers held as objects give the complex interpolant
+    dc = d + 1j * d**2
+    ours = RBFInterpolator(y, dc.astype(object))(x)
+    assert ours.dtype == np.complex128
+    assert_allclose(ours, ScipyRBF(y, dc)(x), rtol=1e-10)

@@ -100,13 +100,10 @@ def as_values_array(value, name="d"):
             f"`{name}` must be an array of numbers; got {short_repr(value)} ({exc})."
         ) from None
     dtype = np.complex128 if np.iscomplexobj(arr) else np.float64
-    if arr.dtype.kind == "O":
-        # objects that are complex numbers keep their imaginary part
-        try:
-            arr = np.asarray(arr, dtype=np.complex128)
-            dtype = np.complex128 if np.any(arr.imag != 0) else np.float64
-        except (ValueError, TypeError):
-            pass
+    if arr.dtype.kind == "O" and any(
+        isinstance(v, (complex, np.complexfloating)) for v in arr.flat
+    ):
+        dtype = np.complex128  # complex numbers held as objects stay complex
     return _own(_convert(arr, name, dtype))
 
 
