@@ -142,9 +142,11 @@ def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
         return AxisPlan(n, False, block, tuple(groups))
 
     ax_dx = np.asarray(ax_dx)
-    unit = power_of_two_near(np.median(np.abs(ax_dx))) if ax_dx.dtype.kind == "f" else 1.0
     plain = _numpy_nonuniform_weights(ax_dx, edge_order)
-    if unit != 1.0 and not _products_stay_normal(ax_dx):
+    unit = 1.0
+    if not _products_stay_normal(ax_dx):
+        unit = power_of_two_near(np.median(np.abs(ax_dx)))
+    if unit != 1.0:
         # numpy's formulas on coordinates in units of a power of two near the spacing are
         # exactly numpy's values times that power, unless numpy's products of spacings
         # left the floating-point range (spacings below ~1e-154 or above ~1e154): then

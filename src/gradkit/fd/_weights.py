@@ -36,10 +36,11 @@ def fornberg_weights(z, x, order: int, scale: float = 1.0) -> np.ndarray:
     Fornberg's recursion builds the weights of every derivative up to ``order`` for the
     first ``i`` points from those for ``i - 1`` points, in O(width² · order) operations
     per row. All arithmetic is done on whole columns, so many rows cost one pass. Each row
-    is computed in its own coordinates ``(x - z) / u``, with ``u`` the power of two nearest
-    the row's mean point distance (an exact scaling), so the products of distances in the
-    recursion stay of order one whatever the spacing (1e-300 or 1e300); the weights are
-    then converted to the unit ``scale``.
+    is computed in its own coordinates ``(x - z) / u``, with ``u`` a power of two within a
+    factor 2 of the row's mean point distance (an exact scaling; the points of a row are
+    taken to be in increasing or decreasing order, as in every stencil), so the products
+    of distances in the recursion stay of order one whatever the spacing (1e-300 or
+    1e300); the weights are then converted to the unit ``scale``.
 
     References
     ----------
@@ -59,9 +60,11 @@ def fornberg_weights(z, x, order: int, scale: float = 1.0) -> np.ndarray:
     rows, width = x.shape
     d = x - z[:, None]
     with np.errstate(all="ignore"):
-        mean_gap = (d.max(axis=1) - d.min(axis=1)) / max(width - 1, 1)
+        # stencil points come in increasing or decreasing order: first to last is the span
+        mean_gap = np.abs(d[:, -1] - d[:, 0]) / max(width - 1, 1)
         usable = np.isfinite(mean_gap) & (mean_gap > 0)
-        unit = np.where(usable, np.exp2(np.round(np.log2(np.where(usable, mean_gap, 1.0)))), 1.0)
+        _, exponent = np.frexp(np.where(usable, mean_gap, 1.0))
+        unit = np.where(usable, np.ldexp(1.0, exponent - 1), 1.0)
     w = _fornberg_unit(d / unit[:, None], order)
     if order == 0:
         return w
@@ -70,29 +73,34 @@ def fornberg_weights(z, x, order: int, scale: float = 1.0) -> np.ndarray:
 
 
 def _fornberg_unit(t, order: int) -> np.ndarray:
-    """Fornberg's recursion for the derivative at 0 from points ``t`` (rows, width)."""
+    """Fornberg's recursion for the derivative at 0 from points ``t`` (rows, width).
+
+    The recursion runs on the transposed, (width, rows) layout, so every column operation
+    reads and writes contiguous memory; the result is returned as a (rows, width) view.
+    """
     rows, width = t.shape
-    c = np.zeros((order + 1, rows, width))
-    c[0, :, 0] = 1.0
+    tt = np.ascontiguousarray(t.T)
+    c = np.zeros((order + 1, width, rows))
+    c[0, 0] = 1.0
     c1 = np.ones(rows)
-    c4 = t[:, 0]
+    c4 = tt[0]
     for i in range(1, width):
         mn = min(i, order)
         c2 = np.ones(rows)
         c5 = c4
-        c4 = t[:, i]
+        c4 = tt[i]
         for j in range(i):
-            c3 = t[:, i] - t[:, j]
+            c3 = tt[i] - tt[j]
             c2 = c2 * c3
             if j == i - 1:
                 for k in range(mn, 0, -1):
-                    c[k, :, i] = c1 * (k * c[k - 1, :, i - 1] - c5 * c[k, :, i - 1]) / c2
-                c[0, :, i] = -c1 * c5 * c[0, :, i - 1] / c2
+                    c[k, i] = c1 * (k * c[k - 1, i - 1] - c5 * c[k, i - 1]) / c2
+                c[0, i] = -c1 * c5 * c[0, i - 1] / c2
             for k in range(mn, 0, -1):
-                c[k, :, j] = (c4 * c[k, :, j] - k * c[k - 1, :, j]) / c3
-            c[0, :, j] = c4 * c[0, :, j] / c3
+                c[k, j] = (c4 * c[k, j] - k * c[k - 1, j]) / c3
+            c[0, j] = c4 * c[0, j] / c3
         c1 = c2
-    return c[order]
+    return c[order].T
 
 
 def split_scale(w, h: float, order: int, dtype) -> tuple[np.ndarray, np.ndarray]:
@@ -109,14 +117,16 @@ def split_scale(w, h: float, order: int, dtype) -> tuple[np.ndarray, np.ndarray]
     w = np.asarray(w, dtype=np.float64)
     nonzero = w != 0
     h = np.float64(h)
+    if not nonzero.any():
+        return w.astype(dtype), np.ones((), dtype=dtype)
     with np.errstate(all="ignore"):
         for a in range(order, -1, -1):
             scaled = w / h**a if a else w
             divisor = h ** (order - a)
-            mags = np.abs(scaled[nonzero])
-            fits = (
-                np.isfinite(mags).all() and (mags <= info.max).all() and (mags >= info.tiny).all()
-            )
+            mags = np.abs(scaled)
+            largest = mags.max()
+            smallest = np.min(mags, where=nonzero, initial=np.inf)
+            fits = largest <= info.max and smallest >= info.tiny  # False for NaN and inf
             if fits and info.tiny <= abs(divisor) <= info.max:
                 return scaled.astype(dtype), np.asarray(divisor, dtype=dtype)
         return (w / h**order).astype(dtype), np.ones((), dtype=dtype)
