@@ -384,3 +384,13 @@ def test_complex_step_at_tiny_x():
     # sqrt at 0: the central check is NaN there; the error was NaN
     res = _warns_not_success(lambda: derivative(np.sqrt, 0.0, method="complex", return_error=True))
     assert not res.success and res.error == np.inf
+
+
+def test_infinite_values_beside_x_raise_no_numpy_warning():
+    # f = 1 at x and inf above it: the window's inf - inf emitted numpy's RuntimeWarning
+    # ("invalid value encountered in accumulate") besides the DifferentiationWarning
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        res = derivative(lambda x: np.where(x > 1.0, np.inf, 1.0), 1.0, return_error=True)
+    assert all(issubclass(r.category, DifferentiationWarning) for r in rec), rec
+    assert not res.success

@@ -68,7 +68,9 @@ def differentiate_sympy(kind, expr, pts, order, variables, mode):
         comps = [expr]
         vshape = ()
     else:
-        raise TypeError(f"unsupported sympy object {short_repr(expr)}.")
+        raise TypeError(
+            f"`f` must be a sympy expression or matrix; got the sympy object {short_repr(expr)}."
+        )
     allfree = set().union(*[c.free_symbols for c in comps])
     variables = (
         _resolve_variables(sympy.Tuple(*comps) if len(comps) > 1 else comps[0], variables, n)
@@ -87,7 +89,7 @@ def differentiate_sympy(kind, expr, pts, order, variables, mode):
     left = [e for e in exprs if e.has(sympy.Derivative)]
     if left:
         raise ValueError(
-            f"sympy cannot differentiate the expression: it leaves {short_repr(left[0])} "
+            f"`f`: sympy cannot differentiate the expression: it leaves {short_repr(left[0])} "
             "unevaluated (a function it does not differentiate, such as floor; an undefined "
             "function; or Abs of a symbol not declared real: use sympy.Symbol(name, "
             "real=True))."
@@ -100,7 +102,7 @@ def differentiate_sympy(kind, expr, pts, order, variables, mode):
         fn = sympy.lambdify(variables, exprs, modules="numpy", cse=True)
     except Exception as exc:  # e.g. DiracDelta: no numpy printer
         raise ValueError(
-            f"the derivative of the sympy expression cannot be evaluated with numpy: {exc}"
+            f"`f`: the derivative of the sympy expression cannot be evaluated with numpy: {exc}"
         ) from None
 
     def evaluate(points):
@@ -109,14 +111,15 @@ def differentiate_sympy(kind, expr, pts, order, variables, mode):
                 raw = fn(*[points[:, i] for i in range(n)])
             except (NameError, TypeError, AttributeError) as exc:  # no numpy equivalent
                 raise ValueError(
-                    f"the derivative of the sympy expression cannot be evaluated with numpy: {exc}"
+                    "`f`: the derivative of the sympy expression cannot be evaluated with "
+                    f"numpy: {exc}"
                 ) from None
         cols = []
         for r in raw:
             a = np.asarray(r)
             if a.dtype.kind == "c":
                 raise ArgumentTypeError(
-                    "the derivative of the sympy expression is complex at some point of `x` "
+                    "`f`: the derivative of the sympy expression is complex at some point of `x` "
                     f"(dtype {a.dtype}); a real result is expected."
                 )
             cols.append(np.broadcast_to(a.astype(np.float64), (points.shape[0],)))
