@@ -369,3 +369,20 @@ def test_matrix_values_become_a_plain_array_as_in_scipy():
     assert type(ours.values) is type(ref.values) is np.ndarray
     xi = np.random.default_rng(9).uniform(0, 1, (10, 2))
     np.testing.assert_allclose(ours.value_and_gradient(xi)[0], ref(xi), rtol=1e-13)
+
+
+def test_fill_value_per_component_reaches_values_and_derivatives():
+    # an array fill_value broadcasting to the value shape (scipy assigns it per point)
+    values = _values((7, 7, 3))
+    fill = np.array([7.0, np.nan, -1.0])
+    xi = np.array([[2.0, 0.5], [0.5, 0.5], [0.1, -3.0]])
+    ref = si.RegularGridInterpolator((G, G), values, bounds_error=False, fill_value=fill)(xi)
+    ours = RegularGridInterpolator((G, G), values, bounds_error=False, fill_value=fill)
+    v, g, h = ours.value_gradient_hessian(xi)
+    np.testing.assert_allclose(v, ref, rtol=1e-13, equal_nan=True)
+    for deriv in (g, h):
+        outside = deriv[[0, 2]].reshape(2, 3, -1)
+        assert np.all(outside[:, [0, 2]] == 0) and np.all(np.isnan(outside[:, 1]))
+        assert np.all(np.isfinite(deriv[1]))
+    with pytest.raises(ValueError, match=r"`fill_value` must be a number or broadcast to"):
+        RegularGridInterpolator((G, G), values, bounds_error=False, fill_value=[1.0, 2.0])
