@@ -156,6 +156,7 @@ CALLS = [
         y=np.where(np.arange(40).reshape(20, 2) == 5, np.inf, Y),
         neighbors=5,
     ),
+    Call("y-complex-1d", ValueError, "`y` must be a 2-dimensional", y=np.ones(20) * 1j),
     # ------------------------------------------------------------------ d
     Call("d-none", IndexError, "`d` must be an array of data values", d=None),
     Call("d-scalar", IndexError, "first axis of `d` to have length 20; got a scalar", d=1.0),
@@ -247,6 +248,8 @@ CALLS = [
         ACCEPTS,
         smoothing=np.ones(20) * 1j,
     ),
+    Call("smoothing-short-list", AttributeError, "Expected `smoothing`", smoothing=[1.0, 2.0]),
+    Call("smoothing-empty-tuple", AttributeError, "Expected `smoothing`", smoothing=()),
     # --------------------------------------------------------------- kernel
     Call("kernel-int", AttributeError, "`kernel` must be a string; got 3", kernel=3),
     Call("kernel-none", AttributeError, "`kernel` must be a string; got None", kernel=None),
@@ -417,6 +420,7 @@ CALLS = [
         r"At least 3 data points .*`neighbors` is 1",
         neighbors=True,
     ),
+    Call("neighbors-array", ValueError, "`neighbors` must be an integer", neighbors=np.ones(20)),
     # ----------------------------------------------- gradkit's solver options
     Call("solver-unknown", ValueError, "`solver` must be one of", NO_PEER, solver="cholesky"),
     Call("solver-none", ValueError, "`solver` must be one of .*got None", NO_PEER, solver=None),
@@ -534,6 +538,13 @@ CALLS = [
         ACCEPTS,
         method="__call__",
         x=np.array([[1j, 0.5]]),
+    ),
+    Call(
+        "x-complex-3-columns",
+        ValueError,
+        "second axis of `x` to have length 2",
+        method="__call__",
+        x=np.zeros((2, 3)) + 1j,
     ),
     Call(
         "x-3-columns-local",

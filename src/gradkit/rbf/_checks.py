@@ -23,6 +23,7 @@ __all__ = [
     "ArgumentTypeError",
     "ArgumentShapeError",
     "ArgumentOverflowError",
+    "SequenceShapeError",
     "as_real_array",
     "as_values_array",
     "check_degree",
@@ -41,17 +42,30 @@ class ArgumentShapeError(ValueError, IndexError):
     """An argument of the wrong shape (scipy raises ``IndexError`` for these)."""
 
 
+class SequenceShapeError(ValueError, AttributeError):
+    """A list or tuple of the wrong shape (scipy needs ``.shape`` and raises
+    ``AttributeError`` for any sequence)."""
+
+
 class ArgumentOverflowError(ValueError, OverflowError):
     """An infinite count (scipy raises ``OverflowError`` for these)."""
 
 
-def _convert(value, name, dtype):
-    """``np.asarray(value, dtype)``, naming ``name`` when the conversion fails."""
+def _convert(value, name, dtype, shape_rule=None):
+    """``np.asarray(value, dtype)``, naming ``name`` when the conversion fails.
+
+    ``shape_rule(shape)`` returns the message of scipy's shape error for that shape, or
+    None: complex input of a wrong shape raises that ``ValueError`` (scipy discards the
+    imaginary part, then checks the shape).
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", np.exceptions.ComplexWarning)
             return np.asarray(value, dtype=dtype)
     except np.exceptions.ComplexWarning:
+        message = None if shape_rule is None else shape_rule(np.shape(value))
+        if message is not None:
+            raise ValueError(message) from None
         raise TypeError(
             f"`{name}` must be real; got complex values ({short_repr(value)})."
         ) from None
@@ -82,9 +96,10 @@ def _own(arr):
     return arr
 
 
-def as_real_array(value, name):
-    """``value`` as a C-contiguous float64 array; complex values are an error."""
-    return _own(_convert(value, name, np.float64))
+def as_real_array(value, name, shape_rule=None):
+    """``value`` as a C-contiguous float64 array; complex values are an error (see
+    ``_convert`` for ``shape_rule``)."""
+    return _own(_convert(value, name, np.float64, shape_rule))
 
 
 def as_values_array(value, name="d"):
@@ -107,11 +122,12 @@ def as_values_array(value, name="d"):
     return _own(_convert(arr, name, dtype))
 
 
-def _count(value, name, str_error=ValueError):
+def _count(value, name, str_error=ValueError, array_error=TypeError):
     """An integral count given as an int, an integral float, or inf (returned as inf).
 
-    A string raises ``str_error`` (scipy's type: ``int('a')`` is a ``ValueError``,
-    ``min('5', n)`` a ``TypeError``)."""
+    A string raises ``str_error`` and an array of several entries ``array_error``
+    (scipy's types: ``int('a')`` is a ``ValueError``, ``min('5', n)`` a ``TypeError``,
+    ``int(array)`` a ``TypeError``, ``min(array, n)`` a ``ValueError``)."""
     if isinstance(value, (str, bytes)):
         raise str_error(f"`{name}` must be an integer; got {short_repr(value)}.")
     if isinstance(value, (float, np.floating)):
@@ -124,7 +140,9 @@ def _count(value, name, str_error=ValueError):
             raise ValueError(f"`{name}` must be an integer; got {float(value)!r}.")
         return int(value)
     if isinstance(value, np.ndarray) and value.ndim == 0:
-        return _count(value[()], name, str_error)
+        return _count(value[()], name, str_error, array_error)
+    if isinstance(value, np.ndarray) and value.size > 1:
+        raise array_error(f"`{name}` must be an integer; got {short_repr(value)}.")
     try:
         return operator.index(value)
     except TypeError:
@@ -135,7 +153,7 @@ def check_neighbors(neighbors, ny):
     """Return the neighbourhood size (at most ``ny``), or None for a global fit."""
     if neighbors is None:
         return None
-    count = _count(neighbors, "neighbors", TypeError)
+    count = _count(neighbors, "neighbors", TypeError, ValueError)
     if count == -math.inf:
         raise ArgumentOverflowError(f"`neighbors` must be at least 1; got {count}.")
     if count < 1:
@@ -201,7 +219,8 @@ def check_smoothing(smoothing, ny):
         if arr.shape == ():
             arr = np.full(ny, float(arr))
         elif arr.shape != (ny,):
-            raise ValueError(
+            error = ValueError if hasattr(smoothing, "shape") else SequenceShapeError
+            raise error(
                 f"Expected `smoothing` to be a scalar or have shape ({ny},); got shape {arr.shape}."
             )
     if not np.all(np.isfinite(arr)):

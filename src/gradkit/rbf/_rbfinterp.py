@@ -103,6 +103,10 @@ def _shift_scale(y):
     return shift, scale
 
 
+def _y_shape_error(shape):
+    return None if len(shape) == 2 else "`y` must be a 2-dimensional array."
+
+
 def _is_dask(x):
     return type(x).__module__.startswith("dask.") and hasattr(x, "map_blocks")
 
@@ -275,9 +279,9 @@ class RBFInterpolator:
         memory_budget=None,
         progress=None,
     ):
-        y = as_real_array(y, "y")
+        y = as_real_array(y, "y", _y_shape_error)
         if y.ndim != 2:
-            raise ValueError("`y` must be a 2-dimensional array.")
+            raise ValueError(_y_shape_error(y.shape))
         ny, ndim = y.shape
         if ny == 0:
             raise ValueError(f"`y` must hold at least one data point; got shape (0, {ndim}).")
@@ -584,24 +588,36 @@ class RBFInterpolator:
         keep[second] = False
         return keep
 
-    def _check_x(self, x, allow_nd):
-        x = as_real_array(x, "x")
+    def _x_shape_error(self, shape, allow_nd):
+        """The message of the error for queries of ``shape``, or None if it is valid."""
+        nd = self.y.shape[1]
         if allow_nd:
-            if x.ndim < 2:
-                raise ValueError(
-                    f"`x` must have shape (..., {self.y.shape[1]}) with at least 2 "
-                    f"dimensions; got shape {x.shape} (use x[None] for one point)."
+            if len(shape) < 2:
+                return (
+                    f"`x` must have shape (..., {nd}) with at least 2 dimensions; got "
+                    f"shape {shape} (use x[None] for one point)."
                 )
-        elif x.ndim != 2:
-            raise ValueError("`x` must be a 2-dimensional array.")
-        if x.shape[-1] != self.y.shape[1]:
-            raise ValueError(
-                f"Expected the second axis of `x` to have length {self.y.shape[1]}."
-                if not allow_nd
-                else f"Expected the last axis of `x` to have length {self.y.shape[1]} "
-                f"(the number of columns of `y`); got shape {x.shape}."
-            )
-        return np.ascontiguousarray(x)
+            if shape[-1] != nd:
+                return (
+                    f"Expected the last axis of `x` to have length {nd} (the number of "
+                    f"columns of `y`); got shape {shape}."
+                )
+        else:
+            if len(shape) != 2:
+                return "`x` must be a 2-dimensional array."
+            if shape[1] != nd:
+                return f"Expected the second axis of `x` to have length {nd}."
+        return None
+
+    def _check_x(self, x, allow_nd):
+        def rule(shape):
+            return self._x_shape_error(shape, allow_nd)
+
+        x = as_real_array(x, "x", rule)
+        message = rule(x.shape)
+        if message is not None:
+            raise ValueError(message)
+        return x
 
     # -------------------------------------------------------------- pickling
     def __getstate__(self):
