@@ -261,6 +261,29 @@ def _kink_weights(offsets, d):
     return tuple(tested), full, outer, inner
 
 
+@lru_cache(maxsize=64)
+def _kink_matrices(offsets, d):
+    """:func:`_kink_weights` as matrices for one product each (``None`` likewise):
+    ``values`` ``(W, 3T)`` and ``centre`` ``(3T,)`` (full, outer, inner fits of the T
+    tested powers), ``abs_full`` ``(W, T)`` and ``abs_centre`` ``(T,)`` for the rounding
+    term, ``slope`` ``(W, T)`` = ``abs_full / |u|`` for the abscissa-rounding term."""
+    kw = _kink_weights(offsets, d)
+    if kw is None:
+        return None
+    _, full, outer, inner = kw
+    W = full.shape[1] - 1
+    stacked = np.concatenate([full, outer, inner])  # (3T, W + 1)
+    values = np.ascontiguousarray(stacked[:, :W].T)
+    centre = np.ascontiguousarray(stacked[:, W])
+    abs_full = np.ascontiguousarray(np.abs(full[:, :W]).T)
+    abs_centre = np.abs(full[:, W])
+    slope = np.ascontiguousarray(abs_full / np.abs(np.frombuffer(offsets))[:, None])
+    out = (values, centre, abs_full, abs_centre, slope)
+    for a in out:
+        a.setflags(write=False)
+    return out
+
+
 class _Group:
     """Still-running entries that share one stencil, stored compactly (rows = entries)."""
 
@@ -692,13 +715,15 @@ def _finish(g, pb, stopping, code, d_in, value, error, status, success):
         val = np.where(contra, cur, val)
         err = np.where(contra, cur_err, err)
     ok = (c <= 1) & np.isfinite(val).all(axis=1)
+    win = None
     if ok.any():
-        blind = _unresolved(g, pb, rows, val, err) & ok
+        win = _Window(g, rows)
+        blind = _unresolved(g, pb, win, val, err, c) & ok
         if blind.any():
             c = np.where(blind, 7, c)
             ok &= ~blind
     if g.st.side == 0 and ok.any():
-        kink, kappa = _kinks(g, pb, rows, val, ok)
+        kink, kappa = _kinks(g, pb, win, val, ok)
         if kink.any():
             err = np.where(kink[:, None], err + kappa, err)
             c = np.where(kink, 6, c)
@@ -724,7 +749,7 @@ def _finish(g, pb, stopping, code, d_in, value, error, status, success):
     g.pending.append((idx, prow, krow, h, f0, val, err, d_in, xs, used))
 
 
-def _unresolved(g, pb, rows, val, err):
+def _unresolved(g, pb, win, val, err, code):
     """Which stopped rows carry no information: an error not small against the signal.
 
     Every estimate is ``D = sum_j w_j (f_j - f(x)) / h**d`` (the weights sum to zero), so
@@ -741,24 +766,45 @@ def _unresolved(g, pb, rows, val, err):
     known to a few digits at best, and every function reaches the rounding floor there
     (``sin`` at ``x = 9.2e18`` returned -1.4e-4 +- 5.7e-5 for ``cos(x) = 0.89``).
     """
-    F, f0, h, xs = (_rows(a, rows) for a in (g.F, g.f0, g.h, g.xs))
-    hd = (h**g.st.d)[:, None]
+    # the innermost offset within MIN_STEP_ULPS units in the last place of x: every
+    # function stops "at the rounding floor" there, the unresolved ones too
+    blind = win.h * np.abs(g.offs[-1]) < (MIN_STEP_ULPS * pb.eps) * win.xs
+    # A converged row (code 0: err <= atol + rtol |D| with |D| <= S) is never weak: only
+    # rows at the rounding floor need their window's signal.
+    idx = np.flatnonzero(code == 1)
+    if idx.size == 0:
+        return blind
+    F, f0, hd = win.rows(idx)
+    err, val = err[idx], val[idx]
     with np.errstate(all="ignore"):
-        signal = _weighted_sum(np.abs(F - f0[:, :, None]), g.abs_w) / hd
+        dF = np.abs(F - f0[:, :, None])
+        signal = (dF @ g.abs_w) / hd
         floor = pb.atol + (16.0 * _TINY) * g.st.abs_weight_sum / hd
         weak = (err > 0.25 * signal + floor) & (signal > 0)
         # (a bound that high-order weights make loose: also an error above half the value
-        # and a quarter of the largest plain quotient |f_j - f(x)| / |u_j h|**d)
-        quotient = (np.abs(F - f0[:, :, None]) / np.abs(g.offs) ** g.st.d).max(axis=2) / hd
+        # and a quarter of the plain quotient |f_j - f(x)| / |u_j h|**d at the innermost
+        # offsets, the most local ones)
+        q1, q2 = (dF[..., j] * abs(g.offs[j]) ** -float(g.st.d) for j in (-2, -1))
+        quotient = np.maximum(q1, q2) / hd
         weak |= (err > 0.5 * np.abs(val) + floor) & (err > 0.25 * quotient + floor) & (quotient > 0)
-        weak = weak.any(axis=1)
-    # the innermost offset within MIN_STEP_ULPS units in the last place of x: every
-    # function stops "at the rounding floor" there, the unresolved ones too
-    coarse = h * np.abs(g.offs[-1]) < (MIN_STEP_ULPS * pb.eps) * xs
-    return weak | coarse
+    blind[idx] |= weak.any(axis=1)
+    return blind
 
 
-def _kinks(g, pb, rows, val, ok):
+class _Window:
+    """The stopped rows' windows, for the checks of :func:`_finish` (views; subsets on
+    demand)."""
+
+    def __init__(self, g, rows):
+        self.F, self.f0, self.h, self.xs = (_rows(a, rows) for a in (g.F, g.f0, g.h, g.xs))
+        self.hd = (self.h**g.st.d)[:, None]
+
+    def rows(self, idx):
+        """``F (r, m, W)``, ``f(x) (r, m)`` and ``h**d (r, 1)`` of the rows ``idx``."""
+        return self.F.take(idx, axis=0), self.f0.take(idx, axis=0), self.hd.take(idx, axis=0)
+
+
+def _kinks(g, pb, win, val, ok):
     """Which stopped central rows sit on a kink, jump or cusp; costs no evaluations.
 
     The central estimate uses only one parity of the window's values, so ``|x|`` at 0
@@ -772,47 +818,59 @@ def _kinks(g, pb, rows, val, ok):
     disagreement, 1) fails, and that sum (each ``kappa_k`` plus its spread and rounding)
     is added to its error.
 
-    Returns ``(kink (R,), kappa (R, m))`` for the rows ``rows`` of group ``g``.
+    Returns ``(kink (R,), kappa (R, m))`` for the rows of ``win`` (group ``g``).
     """
-    R = val.shape[0]
+    R, m = val.shape
     kink = np.zeros(R, dtype=bool)
     kappa = np.zeros(val.shape)
-    kw = _kink_weights(g.offs.tobytes(), g.st.d)
-    if kw is None:
+    km = _kink_matrices(g.offs.tobytes(), g.st.d)
+    if km is None:
         return kink, kappa
-    _, full, outer, inner = kw
+    values, centre, abs_full, abs_centre, slope_w = km
+    T = abs_full.shape[1]
     low_order = g.st.d <= 2
     factor = KINK_FACTOR if low_order else KINK_FACTOR_HIGH
     growth = 1.0 if low_order else KINK_GROWTH_HIGH
-    F, f0, h, xs = (_rows(a, rows) for a in (g.F, g.f0, g.h, g.xs))
-    W = F.shape[2]
-    hd = (h**g.st.d)[:, None]
+    W = win.F.shape[2]
+    N = R * m
     with np.errstate(all="ignore"):  # huge values may overflow: never significant then
-        abs_F, abs_f0 = np.abs(F), np.abs(f0)
-        # rounding of x + u (up to eps |x| / 2 in u) times the slope |f(x + u) - f(x)| / |u|
-        slope = np.abs(F - f0[:, :, None]) / np.abs(g.offs)
-        shift = ((0.5 * pb.eps) * xs / h)[:, None]
-        for i in range(full.shape[0]):
-            k_full, k_out, k_in = (
-                (F @ w[:W] + w[W] * f0) / hd for w in (full[i], outer[i], inner[i])
-            )
-            kap = np.abs(k_full)
-            spread = np.fmax(
-                np.abs(k_out - k_in), np.fmax(np.abs(k_full - k_out), np.abs(k_full - k_in))
-            )
-            aw = np.abs(full[i, :W])
-            noise = (16.0 * pb.eps) * (abs_F @ aw + abs(full[i, W]) * abs_f0) / hd
-            noise += shift * (slope @ aw) / hd
-            floor = 4.0 * noise
-            sig = kap > factor * spread + floor
-            sig |= (
-                (k_out * k_in > 0)
-                & (np.abs(k_in) >= growth * np.abs(k_out))
-                & (kap > 2.0 * spread + floor)
-            )
-            # (the fitted coefficient plus what it may be off by)
-            kappa += np.where(sig & np.isfinite(kap), kap + spread + floor, 0.0)
-        kink = ok & (kappa > pb.atol + pb.rtol * np.abs(val)).any(axis=1)
+        # (T, N) arrays, one row per tested power: contiguous rows, reductions over T
+        hd = np.repeat(win.hd[:, 0], m) if m > 1 else win.hd[:, 0]
+        fits = values.T @ win.F.reshape(N, W).T  # (3T, N)
+        fits += centre[:, None] * win.f0.reshape(N)
+        fits /= hd
+        k_full, k_out, k_in = fits[:T], fits[T : 2 * T], fits[2 * T :]
+        kap = np.abs(k_full)
+        spread = np.fmax(
+            np.abs(k_out - k_in), np.fmax(np.abs(k_full - k_out), np.abs(k_full - k_in))
+        )
+        # both tests need kap > spread: the rest only for those rows
+        cand = np.logical_or.reduce(kap > spread, axis=0).reshape(R, m)
+        idx = np.flatnonzero(ok & cand.any(axis=1))
+        if idx.size == 0:
+            return kink, kappa
+        F, f0, hdr = win.rows(idx)
+        flat = (idx[:, None] * m + np.arange(m)).ravel()  # the rows' entries in N
+        kap, spread, k_out, k_in = (a[:, flat] for a in (kap, spread, k_out, k_in))
+        # rounding: 16 eps sum |w_j| |f_j| (with |f_j| <= |f(x)| + |f_j - f(x)|), and that
+        # of x + u (up to eps |x| / 2 in u) times the slope |f(x + u) - f(x)| / |u|
+        dF = np.abs(F - f0[:, :, None]).reshape(-1, W)
+        abs_f0 = np.abs(f0).reshape(-1)
+        noise = (dF @ abs_full).T + (abs_full.sum(axis=0) + abs_centre)[:, None] * abs_f0
+        noise *= 16.0 * pb.eps
+        shift = np.repeat((0.5 * pb.eps) * win.xs[idx] / win.h[idx], m)
+        noise += shift * (dF @ slope_w).T
+        floor = 4.0 * noise / np.repeat(hdr[:, 0], m)
+        sig = kap > factor * spread + floor
+        sig |= (
+            (k_out * k_in > 0)
+            & (np.abs(k_in) >= growth * np.abs(k_out))
+            & (kap > 2.0 * spread + floor)
+        )
+        # (the fitted coefficient plus what it may be off by)
+        add = np.where(sig & np.isfinite(kap), kap + spread + floor, 0.0).sum(axis=0)
+        kappa[idx] = add.reshape(idx.size, m)
+        kink[idx] = (kappa[idx] > pb.atol + pb.rtol * np.abs(val[idx])).any(axis=1)
     return kink, kappa
 
 
