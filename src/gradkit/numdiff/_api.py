@@ -843,7 +843,12 @@ derivative.__doc__ = f"""Derivative of order `n` of a scalar function, elementwi
         Non-finite or empty `x`, `n` or `accuracy` out of range, `f` non-finite at `x`,
         `f` returning the wrong shape.
     TypeError
-        `f` returning complex values for real `x`, or non-numbers.
+        Arguments of the wrong type; `f`'s signature not fitting how it is called (the
+        message says how: a tuple `x` for ``f(q, chi, delta)``, or ``args=``). Where
+        scipy.differentiate raises ``ValueError`` for the same input (a non-callable `f`,
+        text or complex `x`, `f` returning complex values or non-numbers, a non-integer
+        `maxiter` or `accuracy`, a tolerance that is no number) the error is both a
+        ``TypeError`` and a ``ValueError``.
 
     See Also
     --------
@@ -902,7 +907,12 @@ gradient.__doc__ = f"""Gradient of a scalar function of ``n`` variables.
     ValueError
         Non-finite or empty `x`, `f` non-finite at `x`, `f` not scalar-valued, bad options.
     TypeError
-        `f` returning complex values for real `x`, or non-numbers.
+        Arguments of the wrong type; `f`'s signature not fitting how it is called (the
+        message says how: a tuple `x` for ``f(q, chi, delta)``, or ``args=``). Where
+        scipy.differentiate raises ``ValueError`` for the same input (a non-callable `f`,
+        text or complex `x`, `f` returning complex values or non-numbers, a non-integer
+        `maxiter` or `accuracy`, a tolerance that is no number) the error is both a
+        ``TypeError`` and a ``ValueError``.
 
     See Also
     --------
@@ -948,7 +958,12 @@ jacobian.__doc__ = f"""Jacobian of a function of ``n`` variables with any output
     ValueError
         Non-finite or empty `x`, `f` non-finite at `x`, output shape changing with `x`.
     TypeError
-        `f` returning complex values for real `x`, or non-numbers.
+        Arguments of the wrong type; `f`'s signature not fitting how it is called (the
+        message says how: a tuple `x` for ``f(q, chi, delta)``, or ``args=``). Where
+        scipy.differentiate raises ``ValueError`` for the same input (a non-callable `f`,
+        text or complex `x`, `f` returning complex values or non-numbers, a non-integer
+        `maxiter` or `accuracy`, a tolerance that is no number) the error is both a
+        ``TypeError`` and a ``ValueError``.
 
     See Also
     --------
@@ -994,7 +1009,12 @@ hessian.__doc__ = f"""Hessian of a scalar (or array-valued) function of ``n`` va
     ValueError
         As for :func:`gradient`; ``method='complex'`` (first derivatives only).
     TypeError
-        `f` returning complex values for real `x`, or non-numbers.
+        Arguments of the wrong type; `f`'s signature not fitting how it is called (the
+        message says how: a tuple `x` for ``f(q, chi, delta)``, or ``args=``). Where
+        scipy.differentiate raises ``ValueError`` for the same input (a non-callable `f`,
+        text or complex `x`, `f` returning complex values or non-numbers, a non-integer
+        `maxiter` or `accuracy`, a tolerance that is no number) the error is both a
+        ``TypeError`` and a ``ValueError``.
 
     See Also
     --------
