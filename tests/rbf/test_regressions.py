@@ -299,3 +299,25 @@ def test_object_dtype_d_follows_its_elements(data):
     ours = RBFInterpolator(y, dc.astype(object))(x)
     assert ours.dtype == np.complex128
     assert_allclose(ours, ScipyRBF(y, dc)(x), rtol=1e-10)
+
+
+@pytest.mark.parametrize("ndim", [1, 2, 3])
+def test_exponential_fast_gradient_kernel_gave_zero_for_a_nan_distance(ndim):
+    # the fused Gaussian/exponential loop itself (below the public NaN mask) keeps NaN
+    from gradkit.rbf import _kernels
+    from gradkit.rbf._rbfinterp import _KERNEL_CODES
+
+    rng = np.random.default_rng(10)
+    y = rng.random((15, ndim))
+    f = RBFInterpolator(y, y[:, 0], kernel="exponential", epsilon=2.0, degree=-1)
+    x = rng.random((2, ndim))
+    x[0, 0] = np.nan
+    out_v, out_g = np.empty((2, 1)), np.empty((2, 1, ndim))
+    _kernels.evaluate(
+        x, f._yeps_t(), f.epsilon, _KERNEL_CODES["exponential"], f.powers, f._shift,
+        f._scale, f._coeffs, f._coeffs_t(), 1, out_v, out_g, np.empty((1, 1, 1, 1)),
+    )  # fmt: skip
+    assert np.all(np.isnan(out_v[0])) and np.all(np.isnan(out_g[0]))
+    v, g = f.value_and_gradient(x[1:])
+    assert_allclose(out_v[1, 0], v[0], rtol=1e-14)
+    assert_allclose(out_g[1, 0], g[0], rtol=1e-14)

@@ -347,7 +347,7 @@ def _fast_grad(kind, xi, yeps_t, wt, g):
         else:
             s = math.sqrt(s2)
             e = vexp(-s)
-            wg = -e * w / s if s2 > 0.0 else 0.0
+            wg = 0.0 if s2 == 0.0 else -e * w / s  # NaN s2 (a NaN query) stays NaN
         acc += e * w
         a0 += wg * d0
         a1 += wg * d1
