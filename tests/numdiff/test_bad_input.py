@@ -539,6 +539,32 @@ BAD_CALLS = [
         ValueError,
         r"`x` must have shape \(n,\)",
     ),
+    # ---- numpy scalars: shown as the plain values they hold ----------------------------
+    row(
+        "method-numpy-str",
+        lambda: d(method=np.str_("spline")),
+        ValueError,
+        r"`method` must be one of .*; got 'spline'\.$",
+    ),
+    row(
+        "x-numpy-str",
+        lambda: derivative(np.sin, np.str_("a")),
+        TypeError,
+        r"`x` must be array_like of real numbers; got 'a'\.$",
+    ),
+    row("n-numpy-str", lambda: d(n=np.str_("1")), TypeError, r"`n` must be an integer; got '1'\.$"),
+    row(
+        "maxiter-numpy-float",
+        lambda: d(maxiter=np.float64(2.5)),
+        TypeError,
+        r"`maxiter` must be an integer; got 2\.5\.$",
+    ),
+    row(
+        "rtol-numpy-str",
+        lambda: d(rtol=np.str_("x")),
+        TypeError,
+        r"`rtol` must be a non-negative float; got 'x'\.$",
+    ),
     # ---- the jax / torch bridges (when the package is missing) -------------------------
     pytest.param(
         lambda: d(method="jax"),

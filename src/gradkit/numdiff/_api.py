@@ -8,9 +8,9 @@ import warnings
 
 import numpy as np
 
-from .._validation import check_choice, result_float_dtype, short_repr
+from .._validation import check_choice, result_float_dtype
 from . import _engine
-from ._errors import ArgumentTypeError, check_integer
+from ._errors import ArgumentTypeError, check_integer, plain, shown
 from ._evaluate import Evaluator
 from ._result import DifferentiationWarning, DiffResult
 
@@ -51,9 +51,7 @@ def _as_real_array(x, name="x", allow_bool=True):
     """``x`` as a numeric array (booleans promote, as numpy does), or raise naming it."""
 
     def bad():
-        return ArgumentTypeError(
-            f"`{name}` must be array_like of real numbers; got {short_repr(x)}."
-        )
+        return ArgumentTypeError(f"`{name}` must be array_like of real numbers; got {shown(x)}.")
 
     if x is None or isinstance(x, (str, bytes, dict, set)):
         raise bad()
@@ -125,8 +123,7 @@ def _parse_bounds(bounds, pts, batch_shape, kind):
         bounds = tuple(bounds)  # (2, ...) array: lower, upper
     if not (isinstance(bounds, (tuple, list)) and len(bounds) == 2):
         raise ValueError(
-            "`bounds` must be a pair (lower, upper) of scalars or arrays; "
-            f"got {short_repr(bounds)}."
+            f"`bounds` must be a pair (lower, upper) of scalars or arrays; got {shown(bounds)}."
         )
     P, n = pts.shape
     shape = batch_shape if kind == "derivative" else tuple(batch_shape) + (n,)
@@ -163,14 +160,14 @@ def _check_tolerance(value, name, default):
     if value is None:
         return default
     if isinstance(value, (bool, np.bool_, str, bytes)) or np.ndim(value) != 0:
-        raise ArgumentTypeError(f"`{name}` must be a non-negative float; got {short_repr(value)}.")
+        raise ArgumentTypeError(f"`{name}` must be a non-negative float; got {shown(value)}.")
     try:
         v = float(value)
     except (TypeError, ValueError):
-        msg = f"`{name}` must be a non-negative float; got {short_repr(value)}."
+        msg = f"`{name}` must be a non-negative float; got {shown(value)}."
         raise ArgumentTypeError(msg) from None
     if not (v >= 0 and math.isfinite(v)):
-        raise ValueError(f"`{name}` must be a non-negative finite float; got {short_repr(value)}.")
+        raise ValueError(f"`{name}` must be a non-negative finite float; got {shown(value)}.")
     return v
 
 
@@ -182,7 +179,7 @@ def _initial_steps(initial_step, pts, directions, n, d):
         s = _as_real_array(initial_step, "initial_step", allow_bool=False).astype(np.float64)
         if not (np.all(np.isfinite(s)) and np.all(s > 0)):
             raise ValueError(
-                f"`initial_step` must be positive and finite; got {short_repr(initial_step)}."
+                f"`initial_step` must be positive and finite; got {shown(initial_step)}."
             )
         try:
             per_var = np.broadcast_to(s, pts.shape) if s.ndim <= 1 else None
@@ -261,15 +258,15 @@ def _differentiate(
     variables,
     return_error,
 ):
-    method = check_choice(method, "method", _METHODS)
+    method = check_choice(plain(method), "method", _METHODS)
     if kind == "derivative":
         order = check_integer(order, "n", minimum=1, maximum=4)
     accuracy = check_integer(accuracy, "accuracy", minimum=2, maximum=16, even=True)
     maxiter = check_integer(maxiter, "maxiter", minimum=1, maximum=100)
     if not isinstance(vectorized, (bool, np.bool_)):
-        raise TypeError(f"`vectorized` must be True or False; got {short_repr(vectorized)}.")
+        raise TypeError(f"`vectorized` must be True or False; got {shown(vectorized)}.")
     if not isinstance(return_error, (bool, np.bool_)):
-        raise TypeError(f"`return_error` must be True or False; got {short_repr(return_error)}.")
+        raise TypeError(f"`return_error` must be True or False; got {shown(return_error)}.")
     if not isinstance(args, tuple):
         args = (args,)
     rtol = _check_tolerance(rtol, "rtol", _EPS ** (2.0 / 3.0))
@@ -278,9 +275,7 @@ def _differentiate(
     symbolic = _is_sympy(f)
     if method == "sympy" or (method == "auto" and symbolic):
         if not symbolic:
-            raise TypeError(
-                f"`method='sympy'` needs a sympy expression for `f`; got {short_repr(f)}."
-            )
+            raise TypeError(f"`method='sympy'` needs a sympy expression for `f`; got {shown(f)}.")
         from ._symbolic import differentiate_sympy
 
         if bounds is not None:
@@ -296,17 +291,15 @@ def _differentiate(
             f"`f` is a sympy expression; use `method='sympy'` or 'auto', not {method!r}."
         )
     if not callable(f):
-        raise ArgumentTypeError(
-            f"`f` must be callable (or a sympy expression); got {short_repr(f)}."
-        )
+        raise ArgumentTypeError(f"`f` must be callable (or a sympy expression); got {shown(f)}.")
     if variables is not None:
         raise ValueError("`variables` applies only to sympy expressions.")
 
     pts, batch, mode, n, dtype = _parse_points(kind, x, vectorized)
     if not np.isfinite(pts).all():
         bad = pts[~np.isfinite(pts).all(axis=1)][0]
-        shown = np.array2string(bad) if n > 1 else repr(float(bad[0]))
-        raise ValueError(f"`x` must be finite; got {shown}.")
+        text = np.array2string(bad) if n > 1 else repr(float(bad[0]))
+        raise ValueError(f"`x` must be finite; got {text}.")
 
     if method == "auto":
         method = _detect_autodiff(f) or "auto"

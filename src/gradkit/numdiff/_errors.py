@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .._validation import check_int
+import numpy as np
+
+from .._validation import check_int, short_repr
 
 
 class ArgumentTypeError(TypeError, ValueError):
@@ -13,10 +15,21 @@ class ArgumentTypeError(TypeError, ValueError):
     """
 
 
+def plain(value):
+    """A numpy scalar as the Python value it holds (messages show ``1.0``, not
+    ``np.float64(1.0)``); anything else unchanged."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def shown(value):
+    """``short_repr`` of :func:`plain` ``value``, for messages."""
+    return short_repr(plain(value))
+
+
 def check_integer(value, name, **rules):
     """``check_int`` with its ``TypeError`` as :class:`ArgumentTypeError`."""
     try:
-        return check_int(value, name, **rules)
+        return check_int(plain(value), name, **rules)
     except ValueError:
         raise
     except TypeError as exc:

@@ -6,8 +6,7 @@ import inspect
 
 import numpy as np
 
-from .._validation import short_repr
-from ._errors import ArgumentTypeError
+from ._errors import ArgumentTypeError, shown
 
 # A vectorised `f` receives at most this many coordinates (points times variables) per
 # call: 2**18, e.g. 26,214 points of 10 variables (2 MiB of float64).
@@ -137,7 +136,7 @@ class Evaluator:
         try:
             arr = np.asarray(out)
         except Exception as exc:  # pragma: no cover - exotic return types
-            raise ArgumentTypeError(f"`f` must return numbers; got {short_repr(out)}.") from exc
+            raise ArgumentTypeError(f"`f` must return numbers; got {shown(out)}.") from exc
         if arr.dtype == object and not any(v is None or isinstance(v, str) for v in arr.flat):
             try:  # Fraction, Decimal, mpmath numbers, ...
                 arr = arr.astype(np.float64)
@@ -145,7 +144,7 @@ class Evaluator:
                 pass
         if arr.dtype.kind not in "biufc":
             raise ArgumentTypeError(
-                f"`f` must return real numbers; got {short_repr(out)} (dtype {arr.dtype})."
+                f"`f` must return real numbers; got {shown(out)} (dtype {arr.dtype})."
             )
         if arr.dtype.kind == "c" and not self.allow_complex:
             raise ArgumentTypeError(

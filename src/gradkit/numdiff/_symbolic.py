@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import short_repr
-from ._errors import ArgumentTypeError
+from ._errors import ArgumentTypeError, shown
 
 
 def _resolve_variables(expr, variables, n):
@@ -29,11 +28,11 @@ def _resolve_variables(expr, variables, n):
     if isinstance(variables, (set, frozenset, dict)) or not hasattr(variables, "__iter__"):
         raise TypeError(
             "`variables` must be a sympy symbol or an ordered sequence of them (one per "
-            f"entry of `x`); got {short_repr(variables)}."
+            f"entry of `x`); got {shown(variables)}."
         )
     variables = list(variables)
     if not all(isinstance(v, sympy.Symbol) for v in variables):
-        raise TypeError(f"`variables` must be sympy symbols; got {short_repr(variables)}.")
+        raise TypeError(f"`variables` must be sympy symbols; got {shown(variables)}.")
     if len(variables) != n:
         raise ValueError(
             f"`variables` has {len(variables)} symbols but `x` has {n} entries per point."
@@ -69,7 +68,7 @@ def differentiate_sympy(kind, expr, pts, order, variables, mode):
         vshape = ()
     else:
         raise TypeError(
-            f"`f` must be a sympy expression or matrix; got the sympy object {short_repr(expr)}."
+            f"`f` must be a sympy expression or matrix; got the sympy object {shown(expr)}."
         )
     allfree = set().union(*[c.free_symbols for c in comps])
     variables = (
@@ -89,7 +88,7 @@ def differentiate_sympy(kind, expr, pts, order, variables, mode):
     left = [e for e in exprs if e.has(sympy.Derivative)]
     if left:
         raise ValueError(
-            f"`f`: sympy cannot differentiate the expression: it leaves {short_repr(left[0])} "
+            f"`f`: sympy cannot differentiate the expression: it leaves {shown(left[0])} "
             "unevaluated (a function it does not differentiate, such as floor; an undefined "
             "function; or Abs of a symbol not declared real: use sympy.Symbol(name, "
             "real=True))."
