@@ -120,8 +120,8 @@ def test_other_dtypes(f, edge_order):
         )
 
 
-def test_user_question_3_facts():
-    # USER_QUESTIONS.md case 3
+def test_numpy_documented_edge_values():
+    # numpy.gradient's edge values for f = [49, 36, 36, 9, 4, 49] with edge_order 1 and 2
     f = np.array([49, 36, 36, 9, 4, 49])
     np.testing.assert_array_equal(gradkit.gradient(f), [-13, -6.5, -13.5, -16, 20, 45])
     np.testing.assert_array_equal(

@@ -19,7 +19,7 @@ def func(q, chi, delta):
     return q * chi * delta
 
 
-def test_seed_question_tuple_args():
+def test_gradient_of_a_function_of_three_scalars_given_a_tuple():
     res = gradient(func, (2.0, 3.0, 5.0), return_error=True)
     assert isinstance(res, DiffResult)
     np.testing.assert_allclose(res.value, [15.0, 10.0, 6.0], rtol=1e-13)

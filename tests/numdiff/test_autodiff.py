@@ -26,7 +26,7 @@ class TestJax:
 
         self.jnp = jnp
 
-    def test_seed_question(self):
+    def test_function_of_three_scalars(self):
         res = gradient(func, (2.0, 3.0, 5.0), method="jax", return_error=True)
         np.testing.assert_array_equal(res.value, [15.0, 10.0, 6.0])
         assert res.method == "jax"
@@ -66,7 +66,7 @@ class TestTorch:
     def _torch(self):
         self.torch = pytest.importorskip("torch")
 
-    def test_seed_question(self):
+    def test_function_of_three_scalars(self):
         res = gradient(func, (2.0, 3.0, 5.0), method="torch", return_error=True)
         np.testing.assert_array_equal(res.value, [15.0, 10.0, 6.0])
         assert res.method == "torch"

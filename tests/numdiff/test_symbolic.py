@@ -8,7 +8,7 @@ from gradkit.numdiff import derivative, gradient, hessian, jacobian
 sp = pytest.importorskip("sympy")
 
 
-def test_seed_question_sympy():
+def test_sympy_expression_of_three_symbols():
     q, chi, delta = sp.symbols("q chi delta")
     res = gradient(q * chi * delta, (2.0, 3.0, 5.0), variables=(q, chi, delta), return_error=True)
     np.testing.assert_array_equal(res.value, [15.0, 10.0, 6.0])
