@@ -1,6 +1,7 @@
-"""Fixtures and markers the peers' suites expect, and the documented exceptions.
+"""The fixture the peers' suites expect, and the documented exceptions.
 
-The peers' suites run under scipy's own ``xp`` fixture (numpy backend) and markers. Every
+The peers' suites run under scipy's own ``xp`` fixture (numpy backend); their markers are
+registered in pyproject.toml (they must be known before this directory is collected). Every
 test that is expected to fail against gradkit is listed in ``EXPECTED_FAILURES`` with its
 reason and marked as a strict xfail: if it starts passing, the run fails and the entry must
 go.
@@ -34,28 +35,6 @@ EXPECTED_FAILURES = {
         "monkeypatches scipy's private `_chunk_evaluator(..., memory_budget=)`"
     ),
 }
-
-_MARKERS = (
-    "slow: a peer's slow test",
-    "xslow: a peer's very slow test",
-    "xfail_on_32bit: a peer's marker",
-    "array_api_backends: a peer's marker",
-    "skip_xp_backends(backends, reason=None, np_only=False, cpu_only=False, "
-    "eager_only=False, exceptions=None): scipy's backend skips",
-    "xfail_xp_backends(backends, reason=None, np_only=False, cpu_only=False, "
-    "eager_only=False, exceptions=None): scipy's backend xfails",
-    "fail_slow: a peer's marker",
-    "timeout: a peer's marker",
-    "thread_unsafe: a peer's marker",
-    "parallel_threads_limit(n): a peer's marker",
-    "iterations(n): a peer's marker",
-)
-
-
-def pytest_configure(config):
-    for line in _MARKERS:
-        config.addinivalue_line("markers", line)
-
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
