@@ -36,6 +36,7 @@ EXPECTED_FAILURES = {
     ),
 }
 
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         for key, reason in EXPECTED_FAILURES.items():
