@@ -246,22 +246,9 @@ class GridPlan:
                 oob,
             )
             return True
-        elif order <= 1 and d != 3:
-            K.spline_eval_vg(
-                *common,
-                self.tflat,
-                self.toff,
-                self.ncoef,
-                self.k,
-                data,
-                self.vstr,
-                order,
-                out_v,
-                out_g,
-                nchunks,
-            )
-        elif d == 3 and order <= 1:
-            K.spline_eval_3d(
+        elif order <= 1:
+            kernel = K.spline_eval_3d if d == 3 else K.spline_eval_vg
+            kernel(
                 *common,
                 self.tflat,
                 self.toff,
