@@ -7,6 +7,8 @@ from the on-disk cache) on first use.
 __version__ = "0.1.0"
 
 from . import numdiff as numdiff
+from ._parallel import get_num_threads as get_num_threads
+from ._parallel import set_num_threads as set_num_threads
 from .fd import curl as curl
 from .fd import derivative as derivative
 from .fd import divergence as divergence
@@ -24,9 +26,11 @@ __all__ = [
     "curl",
     "derivative",
     "divergence",
+    "get_num_threads",
     "gradient",
     "hessian",
     "interpn",
     "laplacian",
     "numdiff",
+    "set_num_threads",
 ]
