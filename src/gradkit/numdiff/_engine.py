@@ -92,11 +92,6 @@ def one_sided_accuracy(d: int, accuracy: int) -> int:
     return min(accuracy, 6 if d == 1 else 4)
 
 
-# Above this many coordinates per batch the numba kernel builds the stencil points; a problem
-# whose first batch reaches it also runs its per-entry arithmetic in kernels (see run()).
-KERNEL_THRESHOLD = 50_000
-
-
 def _points(x, directions, dcol, blocks, unit):
     """Stencil points ``x_p + h * u_a * v_k`` for all blocks, one Fortran-ordered (N, n) array.
 
@@ -108,33 +103,22 @@ def _points(x, directions, dcol, blocks, unit):
     n = x.shape[1]
     N = sum(prow.size * offs.size for prow, _, _, offs in blocks)
     out = np.empty((N, n), order="F")
-    if N * n >= KERNEL_THRESHOLD:
-        from ._kernels import fill_points
-
-        start = 0
-        for prow, krow, h, offs in blocks:
-            fill_points(x, directions, prow, krow, h, offs, out, start)
-            start += prow.size * offs.size
-        return out
+    cols = out.T  # (n, N), C-contiguous: one row per variable
     start = 0
     for prow, krow, h, offs in blocks:
-        c = offs.size
-        stop = start + prow.size * c
-        for j in range(n):
-            out[start:stop, j] = np.repeat(x[prow, j], c)
-        t = (h[:, None] * offs[None, :]).ravel()
+        R, c = prow.size, offs.size
+        pts = cols[:, start : start + R * c].reshape(n, R, c)  # a view
+        pts[...] = x.T[:, prow, None]
+        t = h[:, None] * offs[None, :]  # (R, c)
         if unit:
-            k = np.repeat(dcol[krow], c)
-            flat = out.T.reshape(-1)  # a view: out is Fortran-ordered
-            flat[k * N + np.arange(start, stop)] += t
+            pts[dcol[krow], np.arange(R)] += t
         else:
             V = directions[krow]
             for j in range(n):
-                vj = np.repeat(V[:, j], c)
-                nz = vj != 0
-                if nz.any():
-                    out[start:stop, j][nz] += t[nz] * vj[nz]
-        start = stop
+                nz = np.flatnonzero(V[:, j])
+                if nz.size:
+                    pts[j, nz] += t[nz] * V[nz, j, None]
+        start += R * c
     return out
 
 
@@ -320,19 +304,24 @@ class _Group:
         self.last2 = np.ascontiguousarray(st.offsets[-2:])
         self.abs_w = np.abs(st.weights)
         # central weights (and the first-window indicator's) come in exact pairs: summed as
-        # pairs (see _pair_sum)
+        # pairs (see _pair_values)
         self.pairs = 0 if st.side else (-1 if st.d % 2 else 1)
         # First-window indicator as one weight vector: I_0 - O_0 (lower-order minus outer
         # estimate), or D_0 - L_0 when the stencil has no outer sub-window.
         self.dfirst_trusted = FIRST_WINDOW_STOP and st.outer_weights is not None
-        self.dfirst_w, self.dfirst_c = None, 0.0
-        if st.low_weights is not None:
+        self.has_dfirst = st.low_weights is not None
+        cols, centres = [st.weights], [st.center]
+        if self.has_dfirst:
             if self.dfirst_trusted:
-                self.dfirst_w = np.ascontiguousarray(st.low_weights - st.outer_weights)
-                self.dfirst_c = st.low_center - st.outer_center
+                cols.append(st.low_weights - st.outer_weights)
+                centres.append(st.low_center - st.outer_center)
             else:
-                self.dfirst_w = np.ascontiguousarray(st.weights - st.low_weights)
-                self.dfirst_c = st.center - st.low_center
+                cols.append(st.weights - st.low_weights)
+                centres.append(st.center - st.low_center)
+        # (W', 1 or 2): the estimate's and the indicator's weights, one per pair of values
+        est_w = np.stack(cols, axis=1)
+        self.est_w = np.ascontiguousarray(est_w[0::2] if self.pairs else est_w)
+        self.est_c = np.array(centres, dtype=np.float64)
         self.gidx, self.prow, self.krow, self.h, self.f0 = gidx, prow, krow, h, f0
         self.F = np.empty((R, m, self.W))
         self.prev = np.full((R, m), np.nan)
@@ -425,9 +414,6 @@ def run(pb: Problem) -> EngineResult:
     m = pb.f0.shape[1]
     E = P * K
     ctx = _Context(pb)
-    # Large problems run their per-entry arithmetic in numba kernels (same results); small
-    # ones stay in numpy and never import numba. The test: the first batch's coordinates.
-    ctx.kernels = E * (pb.accuracy + 1) * n >= KERNEL_THRESHOLD
     ctx.pidx = np.repeat(np.arange(P), K)
     ctx.kidx = np.tile(np.arange(K), P)
     ctx.side = pb.side.reshape(E).astype(np.int64)
@@ -518,7 +504,7 @@ def _run_entries(ctx, ent, h0, itmax):
             g.store(sel, c, fv[start : start + R * c].reshape(R, c, m))
             start += R * c
         for g in groups:
-            _update(g, pb, ctx.kernels, value, error, status, success)
+            _update(g, pb, value, error, status, success)
     # Entries still running when the iterations ran out.
     for g in all_groups:
         if g.size:
@@ -530,81 +516,34 @@ def _run_entries(ctx, ent, h0, itmax):
 
 
 def _weighted_sum(F, w):
-    """``sum_j F[..., j] * w[j]``, summed in index order (as the kernels sum): the last
-    element of a cumulative sum, which adds one term at a time."""
-    if w.size == 1:  # (the check's one-point quotient)
-        return F[..., 0] * w[0]
-    return np.cumsum(F * w, axis=-1)[..., -1]
+    """``sum_j F[..., j] * w[j]`` (one matrix product over the flattened leading axes)."""
+    return (F.reshape(-1, F.shape[-1]) @ w).reshape(F.shape[:-1] + w.shape[1:])
 
 
-def _pair_sum(F, w, pairs):
-    """``sum_j F[..., j] * w[j]`` for a stencil's estimate, in index order (as the kernels).
+def _pair_values(F, pairs):
+    """The window values ``F (..., W)`` that a stencil's estimate weighs.
 
     Central weights come in exact pairs, ``w[2i + 1] = pairs * w[2i]`` (``pairs`` -1 for
-    odd, +1 for even derivatives): each pair is summed as ``w[2i] * (F[2i] -/+ F[2i + 1])``,
-    one rounding fewer per pair, and the difference of close values is exact. ``pairs`` 0
-    (one-sided stencils): the plain sum.
+    odd, +1 for even derivatives): each pair is weighed as ``w[2i] * (F[2i] -/+ F[2i +
+    1])``, one rounding fewer per pair, and the difference of close values is exact (a
+    constant window gives exactly 0; see test_regressions). ``pairs`` 0 (one-sided
+    stencils): ``F`` itself.
     """
     if not pairs:
-        return _weighted_sum(F, w)
+        return F
     if pairs < 0:
-        return _weighted_sum(F[..., 0::2] - F[..., 1::2], w[0::2])
-    return _weighted_sum(F[..., 0::2] + F[..., 1::2], w[0::2])
+        return F[..., 0::2] - F[..., 1::2]
+    return F[..., 0::2] + F[..., 1::2]
 
 
-def _update(g, pb, kernels, value, error, status, success):
+def _update(g, pb, value, error, status, success):
     """One iteration of group ``g``: estimates and decisions, then write out stopped rows."""
     R, m, _ = g.F.shape
     hd = g.h**pb.d
     d_in = np.empty((R, m))
     code = np.empty(R, dtype=np.int64)
     restart = np.empty(R, dtype=bool)
-    if kernels:
-        from ._kernels import update_windows
-
-        st = g.st
-        update_windows(
-            g.F,
-            g.f0,
-            g.h,
-            hd,
-            g.xs,
-            bool(g.xs.any()),
-            g.it,
-            g.itmax,
-            g.used,
-            g.restarts,
-            _MAX_RESTARTS,
-            g.dfirst_trusted,
-            g.dfirst_w is not None,
-            g.pairs,
-            st.weights,
-            float(st.center),
-            g.abs_w,
-            g.w_over_u,
-            st.abs_weight_sum,
-            st.weights if g.dfirst_w is None else g.dfirst_w,
-            float(g.dfirst_c),
-            g.chk_w,
-            g.chk_c,
-            pb.eps,
-            _TINY,
-            pb.atol,
-            pb.rtol,
-            g.prov,
-            g.value,
-            g.error,
-            g.best,
-            g.lo,
-            g.hi,
-            g.prev,
-            g.cur_err,
-            d_in,
-            code,
-            restart,
-        )
-    else:
-        _update_windows_numpy(g, pb, hd, d_in, code, restart)
+    _update_windows(g, pb, hd, d_in, code, restart)
     stopping = code >= 0
     if stopping.any():
         _finish(g, pb, stopping, code, d_in, value, error, status, success)
@@ -622,9 +561,8 @@ def _update(g, pb, kernels, value, error, status, success):
         g.take(~stopping)
 
 
-def _update_windows_numpy(g, pb, hd, d_in, code, restart):
-    """One iteration of every row of ``g``, in numpy (``_kernels.update_windows`` for large
-    batches does the same operations in the same order).
+def _update_windows(g, pb, hd, d_in, code, restart):
+    """One iteration of every row of ``g``: estimates, error indicators and decisions.
 
     Updates the per-row state in place and writes the stop code (-1: continue), the restart
     flag and the off-lattice check's lattice estimate ``d_in`` of every row.
@@ -634,9 +572,11 @@ def _update_windows_numpy(g, pb, hd, d_in, code, restart):
     R, m, W = F.shape
     hd = hd[:, None]
     first = g.it == 0
-    # (constant windows give exactly 0: pairs of opposite weights are summed in turn, see
-    # test_regressions)
-    est = (_pair_sum(F, st.weights, g.pairs) + st.center * f0) / hd
+    # The estimate and the first-window indicator, |I_0 - O_0| (or |D_0 - L_0| without
+    # the outer/inner pair), as one product.
+    S = _weighted_sum(_pair_values(F, g.pairs), g.est_w) + g.est_c * f0[:, :, None]
+    S /= hd[:, :, None]
+    est = S[:, :, 0]
     # Rounding error of the formula; f itself carries a few ulps: count it twice.
     # (plus the absolute floor of float64: values that underflow lose up to 2**-1074)
     # x + t v is rounded, which perturbs each offset by up to eps |x| / 2: the error this
@@ -651,12 +591,7 @@ def _update_windows_numpy(g, pb, hd, d_in, code, restart):
         rnd += (0.5 * pb.eps) * g.xs[:, None] * slope / (hd * g.h[:, None])
     ok = np.isfinite(rnd).all(axis=1)  # every weight is non-zero: catches NaN/inf in F
     trusted_first = g.dfirst_trusted
-    if g.dfirst_w is not None and first.any():
-        # |I_0 - O_0| (or |D_0 - L_0| without the outer/inner pair), as one sum with the
-        # difference of the two weight vectors
-        d_first = np.abs(_pair_sum(F, g.dfirst_w, g.pairs) + g.dfirst_c * f0) / hd
-    else:
-        d_first = np.inf
+    d_first = np.abs(S[:, :, 1]) if g.has_dfirst else np.inf
     trunc = np.where(first[:, None], d_first, np.abs(est - g.prev))
     err = trunc + rnd
     q = g.chk_idx.size
@@ -1009,16 +944,7 @@ def _check_entries(todo, pb, ctx, error, status, success, failed):
         Fc = fv[start : start + R * q].reshape(R, q, m)
         start += R * q
         hc = h * CHECK_RATIO
-        hd = hc**g.st.d
-        bad = np.empty(R, dtype=bool)
-        new_err = np.empty((R, m))
-        args = (Fc, f0, val, err, d_in, xs, hc, hd, g.chk_w, g.abs_chk_w, g.chk_w_over_u)
-        if ctx.kernels:
-            from ._kernels import check_rows
-
-            check_rows(*args, g.chk_c, pb.eps, bad, new_err)
-        else:
-            _check_rows_numpy(*args, g.chk_c, pb.eps, bad, new_err)
+        bad, new_err = _check_rows(g, pb.eps, Fc, f0, val, err, d_in, xs, hc, hc**g.st.d)
         if bad.any():
             ib = idx[bad]
             error[ib] = new_err[bad]
@@ -1027,22 +953,20 @@ def _check_entries(todo, pb, ctx, error, status, success, failed):
             failed.append((ib, h[bad], used[bad]))
 
 
-def _check_rows_numpy(
-    Fc, f0, val, err, d_in, xs, hc, hd, chk_w, abs_chk_w, chk_w_over_u, chk_c, eps, bad, new_err
-):
-    """Which rows fail the off-lattice check, and their enlarged errors, in numpy.
+def _check_rows(g, eps, Fc, f0, val, err, d_in, xs, hc, hd):
+    """Which rows of group ``g`` fail the off-lattice check, and their enlarged errors.
 
-    ``Fc`` is ``(R, q, m)``; ``_kernels.check_rows`` (large batches) does the same
-    operations in the same order.
+    ``Fc`` holds the values at the check points, ``(R, q, m)``; ``hc`` the check's steps
+    and ``hd`` their ``d``-th powers, ``(R,)``.
     """
     Fc = Fc.transpose(0, 2, 1)  # (R, m, q)
     hd = hd[:, None]
-    d_c = (_weighted_sum(Fc, chk_w) + chk_c * f0) / hd
-    noise = (16.0 * eps) * (_weighted_sum(np.abs(Fc), abs_chk_w) + abs(chk_c) * np.abs(f0)) / hd
-    slope = _weighted_sum(np.abs(Fc - f0[:, :, None]), chk_w_over_u)
+    d_c = (_weighted_sum(Fc, g.chk_w) + g.chk_c * f0) / hd
+    noise = _weighted_sum(np.abs(Fc), g.abs_chk_w) + abs(g.chk_c) * np.abs(f0)
+    noise *= 16.0 * eps / hd
+    slope = _weighted_sum(np.abs(Fc - f0[:, :, None]), g.chk_w_over_u)
     noise += (0.5 * eps) * xs[:, None] * slope / (hd * hc[:, None])
     dev = np.abs(d_c - val)
     dev_in = np.abs(d_in - val)
-    bad_k = ~np.isfinite(d_c) | (dev > 1.5 * dev_in + 2.0 * err + 2.0 * noise)
-    bad[:] = bad_k.any(axis=1)
-    new_err[:] = np.fmax(err, np.where(np.isfinite(dev), 2.0 * dev + dev_in, np.inf))
+    bad = (~np.isfinite(d_c) | (dev > 1.5 * dev_in + 2.0 * err + 2.0 * noise)).any(axis=1)
+    return bad, np.fmax(err, np.where(np.isfinite(dev), 2.0 * dev + dev_in, np.inf))
