@@ -114,3 +114,45 @@ def test_demo_skips_a_missing_section_but_not_a_missing_dependency(tmp_path, mon
     monkeypatch.setattr(cli, "DEMO_SECTIONS", ("gradkit_broken_section",))
     with pytest.raises(ModuleNotFoundError, match="gradkit_no_such_dependency"):
         cli.main(["demo", "--outdir", str(tmp_path)])
+
+
+def test_precompile_rejects_unknown_names(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["precompile", "bogus"])
+    assert exit_info.value.code == 2
+    assert "invalid capability 'bogus'" in capsys.readouterr().err
+    with pytest.raises(ValueError, match=r"`capabilities` must hold names among .* got 'gird'"):
+        gradkit.precompile(["gird"])
+    with pytest.raises(ValueError, match=r"`dtypes` must hold names among .* got 'int8'"):
+        gradkit.precompile(["fd"], dtypes=["int8"])
+
+
+def test_precompile_fills_the_cache_that_a_later_process_loads(tmp_path):
+    """After `gradkit precompile fd`, a fresh process compiles nothing for those calls."""
+    env = dict(__import__("os").environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run(
+        [sys.executable, "-m", "gradkit", "precompile", "fd"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "kinds of call ready" in done.stdout
+    assert "[" + "#" * 24 + "]" in done.stderr  # the progress bar reached its end
+    assert "gradkit is compiling" not in done.stderr  # precompile is the remedy, not noise
+    later = (
+        "from numba.core import event\n"
+        "import numpy as np, gradkit\n"
+        "from gradkit._parallel import set_small_inputs\n"
+        "set_small_inputs(False)\n"
+        "with event.install_recorder('numba:compile') as rec:\n"
+        "    gradkit.gradient(np.random.rand(50, 40))\n"
+        "    gradkit.gradient(np.random.rand(300), accuracy=4)\n"
+        "print(len(rec.buffer))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", later], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"

@@ -9,6 +9,7 @@ __version__ = "0.1.0"
 from . import numdiff as numdiff
 from ._parallel import get_num_threads as get_num_threads
 from ._parallel import set_num_threads as set_num_threads
+from ._precompile import precompile as precompile
 from .fd import curl as curl
 from .fd import derivative as derivative
 from .fd import divergence as divergence
@@ -32,5 +33,6 @@ __all__ = [
     "interpn",
     "laplacian",
     "numdiff",
+    "precompile",
     "set_num_threads",
 ]

@@ -274,7 +274,7 @@ class _CompileNotice:
         return f"{function.__module__}.{function.__qualname__}"
 
     def _announce(self, name):
-        if self.announced:
+        if self.announced or not _announce_compilations:
             return
         self.announced = True
         logger.warning(
@@ -313,6 +313,15 @@ class _CompileNotice:
 
 
 _notice_installed = False
+_announce_compilations = True  # False while `gradkit precompile` runs: it is the remedy
+
+
+def set_compile_notice(enabled: bool) -> bool:
+    """Turn the once-per-process notice of a long compilation on or off; returns the previous."""
+    global _announce_compilations
+    previous = _announce_compilations
+    _announce_compilations = bool(enabled)
+    return previous
 
 
 def _install_compile_notice():
