@@ -4,6 +4,11 @@ No validation happens here: the public functions have checked every argument and
 guarantees that every (wrapped) index lies in ``[0, n)``. Sums run left to right over the
 stencil with no reassociation or fused multiply-add, so plans that mirror numpy's formulas
 give numpy's bits.
+
+Each kernel is a serial chunk kernel (:func:`gradkit._parallel.chunk_kernel`): chunk ``t``
+is one output line (a row of a group, or a line of the fused block pass), so chunks need no
+arithmetic of their own, and :func:`~gradkit._parallel.run_chunks` spreads ranges of them
+over as many threads as the call's work (outputs x stencil width) pays for.
 """
 
 from __future__ import annotations
@@ -11,16 +16,17 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .._parallel import parallel_kernel
+from .._parallel import chunk_kernel, run_chunks
 
 __all__ = ["apply_blocks3", "apply_rows"]
 
 
-@parallel_kernel()
-def _rows(f, out, positions, index, weights, divisor):
-    pre, _, post = f.shape
+@chunk_kernel()
+def _rows(lo, hi, f, out, positions, index, weights, divisor):
+    # chunk t: row t % rows of the group, in line t // rows of the (pre, n, post) array
+    post = f.shape[2]
     rows, width = index.shape
-    for t in nb.prange(pre * rows):
+    for t in range(lo, hi):
         i = t // rows
         q = t - i * rows
         j = positions[q]
@@ -69,16 +75,37 @@ def _contiguous_axis(fr, orow, lo, hi, off, w, d, inplace):
         orow[k] = acc / d
 
 
-@parallel_kernel()
+@chunk_kernel()
 def _blocks3(
-    f, o0, o1, o2, lo0, hi0, off0, w0, d0, lo1, hi1, off1, w1, d1, lo2, hi2, off2, w2, d2, inplace2
+    lo,
+    hi,
+    f,
+    o0,
+    o1,
+    o2,
+    lo0,
+    hi0,
+    off0,
+    w0,
+    d0,
+    lo1,
+    hi1,
+    off1,
+    w1,
+    d1,
+    lo2,
+    hi2,
+    off2,
+    w2,
+    d2,
+    inplace2,
 ):
     # Up to three axes of a 3-D array in one pass over f: out_a[p] = sum_s w_a[s][p_a] f[p +
     # off_a[s] along axis a] / d_a for lo_a <= p_a < hi_a. Offsets and weight columns come as
     # tuples, so the stencil width is a compile-time constant and the sums unroll; an
-    # inactive axis has lo == hi.
-    n0, n1, n2 = f.shape
-    for t in nb.prange(n0 * n1):
+    # inactive axis has lo == hi. Chunk t is the line f[t // n1, t % n1, :].
+    n1, n2 = f.shape[1], f.shape[2]
+    for t in range(lo, hi):
         i = t // n1
         j = t - i * n1
         if lo0 <= i < hi0:
@@ -97,12 +124,11 @@ def _blocks3(
             _contiguous_axis(f[i, j], o2[i, j], lo2, hi2, off2, w2, d2, inplace2)
 
 
-@parallel_kernel()
-def _rows_last(f, out, positions, index, weights, divisor):
-    # Per-row stencils along the contiguous axis (post == 1).
-    pre = f.shape[0]
+@chunk_kernel()
+def _rows_last(lo, hi, f, out, positions, index, weights, divisor):
+    # Per-row stencils along the contiguous axis (post == 1); chunk i is the line f[i, :, 0].
     rows, width = index.shape
-    for i in nb.prange(pre):
+    for i in range(lo, hi):
         for q in range(rows):
             acc = weights[q, 0] * f[i, index[q, 0], 0]
             for s in range(1, width):
@@ -112,10 +138,13 @@ def _rows_last(f, out, positions, index, weights, divisor):
 
 def apply_rows(f3, out3, positions, index, weights, divisor):
     """Write ``out3[:, positions, :]`` from per-row stencils (indices already in range)."""
-    if f3.shape[2] == 1:
-        _rows_last(f3, out3, positions, index, weights, divisor)
+    pre, _, post = f3.shape
+    rows, width = index.shape
+    work = pre * rows * post * width
+    if post == 1:
+        run_chunks(_rows_last, pre, work, f3, out3, positions, index, weights, divisor)
     else:
-        _rows(f3, out3, positions, index, weights, divisor)
+        run_chunks(_rows, pre * rows, work, f3, out3, positions, index, weights, divisor)
 
 
 def apply_blocks3(f3, outs, blocks):
@@ -154,7 +183,13 @@ def apply_blocks3(f3, outs, blocks):
                 args += dummy
         (o0, lo0, hi0, off0, w0, d0, o1, lo1, hi1, off1, w1, d1, o2, lo2, hi2, off2, w2, d2) = args
         arithmetic = np.result_type(w2[0].dtype, f3.dtype, np.asarray(d2).dtype)
-        _blocks3(
+        n0, n1 = f3.shape[:2]
+        # outputs x stencil width, over the axes of this pass
+        work = width * sum(f3.size // f3.shape[a] * (blocks[a].hi - blocks[a].lo) for a in axes)
+        run_chunks(
+            _blocks3,
+            n0 * n1,
+            work,
             f3,
             o0,
             o1,
