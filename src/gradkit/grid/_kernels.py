@@ -26,7 +26,8 @@ The grid cell of a coordinate is the one scipy's ``find_indices`` picks: the lar
 ``i`` in ``[0, n - 2]`` with ``g[i] <= x`` (a point on an interior grid line belongs to
 the cell on its right; the last grid point belongs to the last cell).
 
-Kernels run in parallel over chunks of points; scratch arrays are allocated once per
+Kernels are chunk kernels (`gradkit._parallel`): serial, GIL-free, over a range of chunk
+indices, run on gradkit's threads by `run_chunks`; scratch arrays are allocated once per
 chunk, never per point.  No kernel validates its input.
 """
 
@@ -35,11 +36,10 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 from llvmlite import ir
-from numba import prange
 from numba.core import cgutils, types
 from numba.extending import intrinsic
 
-from .._parallel import parallel_kernel
+from .._parallel import chunk_kernel
 
 MODE_EXTRAPOLATE = 0
 MODE_CLAMP = 1
@@ -345,8 +345,10 @@ def _reduce_vg(p, B, R, cbase, vstr, coef, order, buf, G, cnt, fac, d, out_v, ou
                 out_g[p, c, j] = G[j, 0] * fac[j]
 
 
-@parallel_kernel()
+@chunk_kernel(error_model="numpy")
 def linear_eval_vg(
+    ch0,
+    ch1,
     xi,
     gflat,
     goff,
@@ -367,7 +369,7 @@ def linear_eval_vg(
     m, d = xi.shape
     chunk = (m + nchunks - 1) // nchunks
     ntot = 1 << d
-    for ch in prange(nchunks):
+    for ch in range(ch0, ch1):
         B = np.zeros((d, 3, 2))
         cbase = np.empty(d, np.int64)
         fac = np.empty(d)
@@ -397,8 +399,10 @@ def linear_eval_vg(
             _reduce_vg(p, B, 2, cbase, vstr, vals, order, buf, G, cnt, fac, d, out_v, out_g)
 
 
-@parallel_kernel()
+@chunk_kernel(error_model="numpy")
 def spline_eval_vg(
+    ch0,
+    ch1,
     xi,
     gflat,
     goff,
@@ -424,7 +428,7 @@ def spline_eval_vg(
     chunk = (m + nchunks - 1) // nchunks
     kp1 = k + 1
     ntot = kp1**d
-    for ch in prange(nchunks):
+    for ch in range(ch0, ch1):
         B = np.zeros((d, 3, kp1))
         fac = np.empty(d)
         cbase = np.empty(d, np.int64)
@@ -475,8 +479,10 @@ def spline_eval_vg(
 # ---------------------------------------------------------------------------------
 
 
-@parallel_kernel()
+@chunk_kernel(error_model="numpy")
 def linear_eval(
+    ch0,
+    ch1,
     xi,
     gflat,
     goff,
@@ -499,7 +505,7 @@ def linear_eval(
     nv = vals.shape[1]
     chunk = (m + nchunks - 1) // nchunks
     npat = 1 + d + d * d
-    for ch in prange(nchunks):
+    for ch in range(ch0, ch1):
         B = np.zeros((d, 3, 2))
         rad = np.empty(d, np.int64)
         cbase = np.empty(d, np.int64)
@@ -582,9 +588,26 @@ def _cell1(x, gflat, half, off, n, uni, x0, invh, ml, mh):
     return i, t, h, f
 
 
-@parallel_kernel()
+@chunk_kernel(error_model="numpy")
 def linear_eval_3d(
-    xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, nchunks, oob
+    ch0,
+    ch1,
+    xi,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    vals,
+    vstr,
+    order,
+    out_v,
+    out_g,
+    nchunks,
+    oob,
 ):
     """Trilinear value (+ gradient); every axis has at least 2 points.
 
@@ -634,7 +657,7 @@ def linear_eval_3d(
         # two passes per block of points: locate (branchy, long) then gather and
         # blend (short, loads only); the short second loop lets the CPU keep the
         # corner loads of many points in flight instead of one point's
-        for ch in prange(nchunks):
+        for ch in range(ch0, ch1):
             bb = np.empty(_BLK, np.int64)
             tt = np.empty((3, _BLK))
             hh = np.empty((3, _BLK))
@@ -727,7 +750,7 @@ def linear_eval_3d(
                             2, r
                         ]
         return
-    for ch in prange(nchunks):
+    for ch in range(ch0, ch1):
         start = ch * chunk
         stop = min(m, start + chunk)
         for p in range(start, stop):
@@ -781,8 +804,10 @@ def linear_eval_3d(
                     )
 
 
-@parallel_kernel()
+@chunk_kernel(error_model="numpy")
 def linear_eval_2d(
+    ch0,
+    ch1,
     xi,
     gflat,
     goff,
@@ -834,7 +859,7 @@ def linear_eval_2d(
         vf = vals.reshape(vals.size)
         ov = out_v.reshape(out_v.size)
         og = out_g.reshape(out_g.size)
-        for ch in prange(nchunks):
+        for ch in range(ch0, ch1):
             bb = np.empty(_BLK, np.int64)
             tt = np.empty((2, _BLK))
             hh = np.empty((2, _BLK))
@@ -896,7 +921,7 @@ def linear_eval_2d(
                         og[q] = (a1 - a0) * hh[0, r]
                         og[q + 1] = ((v01 - v00) * ux + (v11 - v10) * tx) * hh[1, r]
         return
-    for ch in prange(nchunks):
+    for ch in range(ch0, ch1):
         start = ch * chunk
         stop = min(m, start + chunk)
         for p in range(start, stop):
@@ -938,8 +963,10 @@ def linear_eval_2d(
                     out_g[p, c, 1] = ((v01 - v00) * ux + (v11 - v10) * tx) * hy * fy
 
 
-@parallel_kernel(fastmath={"contract"})
+@chunk_kernel(fastmath={"contract"}, error_model="numpy")
 def cubic_vg_2d(
+    ch0,
+    ch1,
     xi,
     gflat,
     goff,
@@ -971,7 +998,7 @@ def cubic_vg_2d(
     s0 = vstr[0]
     s1 = vstr[1]
     cf = coef.reshape(coef.size)
-    for ch in prange(nchunks):
+    for ch in range(ch0, ch1):
         W = np.empty((2, 4, _BLK_CUBIC))
         D = np.empty((2, 4, _BLK_CUBIC))
         F = np.empty((2, _BLK_CUBIC))
@@ -1051,15 +1078,32 @@ def cubic_vg_2d(
 # ---------------------------------------------------------------------------------
 
 
-@parallel_kernel()
+@chunk_kernel(error_model="numpy")
 def nearest_eval(
-    xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, out_h, nchunks
+    ch0,
+    ch1,
+    xi,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    vals,
+    vstr,
+    order,
+    out_v,
+    out_g,
+    out_h,
+    nchunks,
 ):
     """Nearest-neighbour value; gradient and Hessian are zero (NaN for NaN input)."""
     m, d = xi.shape
     nv = vals.shape[1]
     chunk = (m + nchunks - 1) // nchunks
-    for ch in prange(nchunks):
+    for ch in range(ch0, ch1):
         start = ch * chunk
         stop = min(m, start + chunk)
         for p in range(start, stop):
@@ -1235,8 +1279,10 @@ def _spline_setup(
         cbase[a] = (span - k) * vstr[a]
 
 
-@parallel_kernel()
+@chunk_kernel(error_model="numpy")
 def spline_eval(
+    ch0,
+    ch1,
     xi,
     gflat,
     goff,
@@ -1264,7 +1310,7 @@ def spline_eval(
     chunk = (m + nchunks - 1) // nchunks
     kp1 = k + 1
     npat = 1 + d + d * d
-    for ch in prange(nchunks):
+    for ch in range(ch0, ch1):
         B = np.zeros((d, 3, kp1))
         fac = np.empty(d)
         cbase = np.empty(d, np.int64)
@@ -1310,8 +1356,10 @@ def spline_eval(
             _contract(p, B, rad, cbase, vstr, coef, order, acc, cnt, fac, d, out_v, out_g, out_h)
 
 
-@parallel_kernel()
+@chunk_kernel(error_model="numpy")
 def spline_eval_3d(
+    ch0,
+    ch1,
     xi,
     gflat,
     goff,
@@ -1340,7 +1388,7 @@ def spline_eval_3d(
     s0 = vstr[0]
     s1 = vstr[1]
     s2 = vstr[2]
-    for ch in prange(nchunks):
+    for ch in range(ch0, ch1):
         B = np.zeros((3, 3, kp1))
         fac = np.empty(3)
         cbase = np.empty(3, np.int64)
@@ -1556,8 +1604,10 @@ def _cubic_locate_block(
                             _prefetch(cf, q + 3 * sl)
 
 
-@parallel_kernel(fastmath={"contract"})
+@chunk_kernel(fastmath={"contract"}, error_model="numpy")
 def cubic_vg_3d(
+    ch0,
+    ch1,
     xi,
     gflat,
     goff,
@@ -1592,7 +1642,7 @@ def cubic_vg_3d(
     s1 = vstr[1]
     s2 = vstr[2]
     cf = coef.reshape(coef.size)
-    for ch in prange(nchunks):
+    for ch in range(ch0, ch1):
         W = np.empty((3, 4, _BLK_CUBIC))
         D = np.empty((3, 4, _BLK_CUBIC))
         F = np.empty((3, _BLK_CUBIC))
@@ -1677,8 +1727,10 @@ def cubic_vg_3d(
                     out_g[p, c, 2] = gz * F[2, r]
 
 
-@parallel_kernel()
+@chunk_kernel(error_model="numpy")
 def spline_eval_nu(
+    ch0,
+    ch1,
     xi,
     gflat,
     goff,
@@ -1707,7 +1759,7 @@ def spline_eval_nu(
     nder = 0
     for a in range(d):
         nder = max(nder, nu[a])
-    for ch in prange(nchunks):
+    for ch in range(ch0, ch1):
         B = np.empty((d, nder + 1, kp1))
         fac = np.empty(d)
         cbase = np.empty(d, np.int64)
@@ -1882,9 +1934,26 @@ def _pchip_slope(out, o, M, node, nwin, hh, at_lo, at_hi, d, order, L, tmp):
     _jet_harmonic(out, o, M, node - 1, node, w1, w2, d, order)
 
 
-@parallel_kernel()
+@chunk_kernel(error_model="numpy")
 def pchip_eval(
-    xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi, vals, vstr, order, out_v, out_g, out_h, nchunks
+    ch0,
+    ch1,
+    xi,
+    gflat,
+    goff,
+    gn,
+    guni,
+    gx0,
+    ginvh,
+    mlo,
+    mhi,
+    vals,
+    vstr,
+    order,
+    out_v,
+    out_g,
+    out_h,
+    nchunks,
 ):
     """scipy's RegularGridInterpolator pchip value (+ gradient, + Hessian)."""
     m, d = xi.shape
@@ -1892,7 +1961,7 @@ def pchip_eval(
     chunk = (m + nchunks - 1) // nchunks
     L = 1 + d + d * d
     nfull = 4**d
-    for ch in prange(nchunks):
+    for ch in range(ch0, ch1):
         J = np.empty((nfull, L))  # current jets, window index in C order over axes
         M = np.empty((3, L))
         S = np.empty((2, L))

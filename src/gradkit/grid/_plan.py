@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._parallel import run_chunks
+
 __all__ = [
     "EXTRAPOLATE_CHOICES",
     "GridPlan",
@@ -23,7 +25,8 @@ __all__ = [
 EXTRAPOLATE_CHOICES = frozenset({"linear", "nearest", "periodic", "fill", "raise"})
 _MODE_CODE = {"linear": 0, "nearest": 1, "periodic": 2, "fill": 0, "raise": 0}
 
-# below this many coefficient reads per call, kernels run on the calling thread only
+# below this many coefficient reads per call, a kernel runs as one chunk on the calling
+# thread (0 forces the chunked, multi-threaded path: tests)
 _SERIAL_WORK = 400_000
 
 
@@ -164,48 +167,55 @@ class GridPlan:
         out_h = np.empty((m, nv, d, d)) if order >= 2 else np.empty((1, 1, 1, 1))
         if m == 0:
             return out_v, out_g, out_h, None
-        import numba
-
-        nchunks = max(1, min(m, numba.get_num_threads() * 8, (m + 255) // 256))
+        width = {"linear": 2, "nearest": 1, "pchip": 4}.get(self.kind, self.k + 1)
+        work = m * width**d
+        if work < _SERIAL_WORK:
+            nchunks = 1  # one chunk on the calling thread
+        else:
+            # enough chunks for the threads to balance (a thread on a busy core takes
+            # fewer), each big enough to amortise its scratch arrays
+            nchunks = max(1, min(m, 64, (m + 255) // 256))
+            if _SERIAL_WORK == 0:  # forced parallel path (tests)
+                work = max(work, 1 << 40)
         gflat, goff, gn, guni, gx0, ginvh = self.meta
         common = (xi, gflat, goff, gn, guni, gx0, ginvh, mlo, mhi)
-        # small batches: one thread (waking workers costs more than it saves)
-        nthreads = numba.get_num_threads()
-        width = {"linear": 2, "nearest": 1, "pchip": 4}.get(self.kind, self.k + 1)
-        serial = m * width**d < _SERIAL_WORK and nthreads > 1
-        if serial:
-            numba.set_num_threads(1)  # thread-local setting in numba
-            nchunks = 1
         oob = np.zeros((nchunks, d, 2), np.int8)
-        try:
-            fused = self._dispatch(
-                K, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, oob
-            )
-        finally:
-            if serial:
-                numba.set_num_threads(nthreads)
+
+        def launch(kernel, *args):
+            run_chunks(kernel, nchunks, work, *args)
+
+        fused = self._dispatch(
+            K, launch, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, oob
+        )
         return out_v, out_g, out_h, (oob.any(axis=0) if fused else None)
 
-    def _dispatch(self, K, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, oob):
+    def _dispatch(
+        self, K, launch, common, data, order, nu, d, gn, out_v, out_g, out_h, nchunks, oob
+    ):
         """Run the kernel for this case; True when it also filled ``oob`` (bounds check
         fused into the evaluation pass), False when the caller must scan ``xi``."""
         if self.kind == "linear":
             if d == 2 and order <= 1 and np.all(gn >= 2):
-                K.linear_eval_2d(*common, data, self.vstr, order, out_v, out_g, nchunks, oob)
+                launch(
+                    K.linear_eval_2d, *common, data, self.vstr, order, out_v, out_g, nchunks, oob
+                )
                 return True
             if d == 3 and order <= 1 and np.all(gn >= 2):
-                K.linear_eval_3d(*common, data, self.vstr, order, out_v, out_g, nchunks, oob)
+                launch(
+                    K.linear_eval_3d, *common, data, self.vstr, order, out_v, out_g, nchunks, oob
+                )
                 return True
             if order <= 1 and np.all(gn >= 2):
-                K.linear_eval_vg(*common, data, self.vstr, order, out_v, out_g, nchunks)
+                launch(K.linear_eval_vg, *common, data, self.vstr, order, out_v, out_g, nchunks)
             else:
-                K.linear_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
+                launch(K.linear_eval, *common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
         elif self.kind == "nearest":
-            K.nearest_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
+            launch(K.nearest_eval, *common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
         elif self.kind == "pchip":
-            K.pchip_eval(*common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
+            launch(K.pchip_eval, *common, data, self.vstr, order, out_v, out_g, out_h, nchunks)
         elif nu is not None:
-            K.spline_eval_nu(
+            launch(
+                K.spline_eval_nu,
                 *common,
                 self.tflat,
                 self.toff,
@@ -218,7 +228,8 @@ class GridPlan:
                 nchunks,
             )
         elif d == 2 and order <= 1 and self.k == 3:
-            K.cubic_vg_2d(
+            launch(
+                K.cubic_vg_2d,
                 *common,
                 self.tflat,
                 self.toff,
@@ -233,7 +244,8 @@ class GridPlan:
             )
             return True
         elif d == 3 and order == 1 and self.k == 3:
-            K.cubic_vg_3d(
+            launch(
+                K.cubic_vg_3d,
                 *common,
                 self.tflat,
                 self.toff,
@@ -248,7 +260,8 @@ class GridPlan:
             return True
         elif order <= 1:
             kernel = K.spline_eval_3d if d == 3 else K.spline_eval_vg
-            kernel(
+            launch(
+                kernel,
                 *common,
                 self.tflat,
                 self.toff,
@@ -262,7 +275,8 @@ class GridPlan:
                 nchunks,
             )
         else:
-            K.spline_eval(
+            launch(
+                K.spline_eval,
                 *common,
                 self.tflat,
                 self.toff,
