@@ -344,11 +344,15 @@ def _install_compile_notice():
 
 
 def chunk_kernel(**options):
-    """``numba.njit(nogil=True, cache=True, **options)`` for a kernel run by :func:`run_chunks`.
+    """``numba.njit(nogil=True, cache=True, error_model="numpy", **options)`` for a kernel
+    run by :func:`run_chunks`.
 
     The kernel's first two parameters are ``lo, hi``: it computes chunks ``lo`` to
     ``hi - 1`` of its work, serially; :func:`run_chunks` runs ranges on several threads.
+    The error model is numpy's (a division by zero gives inf or NaN), as it was for the
+    ``parallel=True`` kernels these replace.
     """
+    options.setdefault("error_model", "numpy")
 
     def decorate(function):
         import numba
