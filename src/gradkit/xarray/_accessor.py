@@ -508,6 +508,9 @@ class DataArrayAccessor(_Accessor):
         With ``metric="sphere"`` (``dims`` a latitude and a longitude) it is
         :math:`\\frac{1}{R^2\\cos^2\\varphi}\\partial_\\lambda^2 f + \\frac{1}{R^2}
         (\\partial_\\varphi^2 f - \\tan\\varphi\\,\\partial_\\varphi f)`, NaN at the poles.
+        Away from the poles the error is of order ``accuracy``; on the rows next to a pole
+        :math:`\\tan\\varphi \\sim 1/h` multiplies the error of the one-sided latitude
+        stencils, one order less there (the same holds for ``divergence`` and ``curl``).
         Other parameters are those of :meth:`gradient` (``accuracy`` default 2).
 
         Returns
