@@ -9,8 +9,9 @@ import numpy as np
 from .._validation import check_bool, normalize_axes, short_repr
 from ._engine import apply_plans, is_dask_array
 from ._error import error_estimate
-from ._plan import numpy_plan
+from ._plan import numpy_plan, products_stay_normal
 from ._prepare import as_samples, check_accuracy, check_numeric, prepare_field
+from ._small import fast_gradient, numpy_formulas, use_formulas
 from ._spacing import check_period_use, parse_boundaries, parse_periods, parse_spacing
 
 __all__ = ["gradient"]
@@ -171,6 +172,19 @@ def gradient(
     >>> bool(np.allclose(g, 3 * x**2))
     True
     """
+    if (
+        type(f) is np.ndarray
+        and accuracy is None
+        and out is None
+        and period is None
+        and return_error is False
+        and type(boundary) is str
+        and boundary == "one-sided"
+    ):
+        # small arrays with numpy's defaults: numpy's formulas, with the least checking
+        result = fast_gradient(f, varargs, axis, edge_order)
+        if result is not None:
+            return result
     f = as_samples(f, "gradient")
     axes = normalize_axes(axis, f.ndim)
     edge = _check_edge_order(edge_order)
@@ -295,10 +309,20 @@ def _numpy_gradient(f, varargs, axes, edge, outs):
     fdt = f.dtype if f.dtype.kind == "f" else np.dtype(np.float64)
     # integers are differenced in float64, as numpy does (one compiled kernel for all of them)
     data = f.astype(fdt, copy=False) if dask_in else np.ascontiguousarray(f, dtype=fdt)
-    plans = [numpy_plan(f.shape[ax], s.raw, edge, fdt) for ax, s in zip(axes, spacings)]
     direct = [
         o if (o is not None and o.flags.c_contiguous and o.dtype == fdt) else None for o in outs
     ]
+    if (
+        not dask_in
+        and use_formulas(f.size)
+        and all(s.uniform or products_stay_normal(np.asarray(s.raw)) for s in spacings)
+    ):
+        # small arrays: numpy's formulas in numpy (the plans would give the same bits)
+        result = [
+            numpy_formulas(data, ax, s.raw, edge, out=o) for ax, s, o in zip(axes, spacings, direct)
+        ]
+        return [_into(r, o) for r, o in zip(result, outs)]
+    plans = [numpy_plan(f.shape[ax], s.raw, edge, fdt) for ax, s in zip(axes, spacings)]
     result = apply_plans(data, axes, plans, fdt, direct)
     return [_into(r, o) for r, o in zip(result, outs)]
 

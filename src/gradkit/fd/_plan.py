@@ -20,13 +20,22 @@ Two families of plans exist:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from ._weights import boundary_width, fornberg_weights, interior_width, split_scale
 
-__all__ = ["AxisPlan", "Block", "RowGroup", "numpy_plan", "stencil_plan", "typical_step"]
+__all__ = [
+    "AxisPlan",
+    "Block",
+    "RowGroup",
+    "numpy_plan",
+    "products_stay_normal",
+    "stencil_plan",
+    "typical_step",
+]
 
 
 @dataclass(frozen=True)
@@ -119,32 +128,50 @@ def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
     coordinate differences. ``fdt`` is the dtype numpy differences ``f`` in (float64 for
     integer input).
     """
+    if np.ndim(ax_dx) == 0:
+        if n <= CACHED_PLAN_POINTS and (
+            type(ax_dx) in (float, int) or isinstance(ax_dx, np.generic)
+        ):
+            # the type is part of the key: numpy promotes with 0.5 and np.float64(0.5) apart
+            return _cached_numpy_uniform_plan(n, type(ax_dx), ax_dx, edge_order, np.dtype(fdt))
+        return _numpy_uniform_plan(n, ax_dx, edge_order, fdt)
+    return _numpy_nonuniform_plan(n, ax_dx, edge_order, fdt)
+
+
+def _numpy_uniform_plan(n: int, ax_dx, edge_order: int, fdt) -> AxisPlan:
+    """:func:`numpy_plan` for a scalar spacing ``ax_dx``."""
     div = np.divide
     mul = np.multiply
     one = np.ones(1, dtype=fdt)
     diff_weights = np.array([-1, 1], dtype=fdt)
     groups = []
-    if np.ndim(ax_dx) == 0:
-        block = _uniform_block(1, n - 1, n, [-1, 1], diff_weights, _typed(2.0 * ax_dx, fdt, div))
-        if edge_order == 1:
-            d = _typed(ax_dx, fdt, div)
-            groups.append(
-                _row_group(
-                    [0, n - 1], [[0, 1], [n - 2, n - 1]], [diff_weights, diff_weights], [d, d]
-                )
-            )
-        else:
-            left = [-1.5 / ax_dx, 2.0 / ax_dx, -0.5 / ax_dx]
-            right = [0.5 / ax_dx, -2.0 / ax_dx, 1.5 / ax_dx]
-            for pos, idx, coeffs in ((0, [0, 1, 2], left), (n - 1, [n - 3, n - 2, n - 1], right)):
-                w = np.array([_typed(c, fdt, mul) for c in coeffs])
-                groups.append(_row_group([pos], [idx], w[None, :], one.astype(w.dtype)))
-        return AxisPlan(n, False, block, tuple(groups))
+    block = _uniform_block(1, n - 1, n, [-1, 1], diff_weights, _typed(2.0 * ax_dx, fdt, div))
+    if edge_order == 1:
+        d = _typed(ax_dx, fdt, div)
+        groups.append(
+            _row_group([0, n - 1], [[0, 1], [n - 2, n - 1]], [diff_weights, diff_weights], [d, d])
+        )
+    else:
+        left = [-1.5 / ax_dx, 2.0 / ax_dx, -0.5 / ax_dx]
+        right = [0.5 / ax_dx, -2.0 / ax_dx, 1.5 / ax_dx]
+        for pos, idx, coeffs in ((0, [0, 1, 2], left), (n - 1, [n - 3, n - 2, n - 1], right)):
+            w = np.array([_typed(c, fdt, mul) for c in coeffs])
+            groups.append(_row_group([pos], [idx], w[None, :], one.astype(w.dtype)))
+    return AxisPlan(n, False, block, tuple(groups))
 
+
+@functools.lru_cache(maxsize=64)
+def _cached_numpy_uniform_plan(n, kind, ax_dx, edge_order, fdt) -> AxisPlan:
+    """:func:`_numpy_uniform_plan`, kept for repeated calls (``kind`` is ``type(ax_dx)``)."""
+    return _numpy_uniform_plan(n, ax_dx, edge_order, fdt)
+
+
+def _numpy_nonuniform_plan(n: int, ax_dx, edge_order: int, fdt) -> AxisPlan:
+    """:func:`numpy_plan` for the coordinate differences ``ax_dx``."""
     ax_dx = np.asarray(ax_dx)
     plain = _numpy_nonuniform_weights(ax_dx, edge_order)
     unit = 1.0
-    if not _products_stay_normal(ax_dx):
+    if not products_stay_normal(ax_dx):
         unit = power_of_two_near(np.median(np.abs(ax_dx)))
     if unit != 1.0:
         # numpy's formulas on coordinates in units of a power of two near the spacing are
@@ -160,7 +187,7 @@ def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
     return _nonuniform_plan(n, ax_dx, plain, edge_order, fdt, None)
 
 
-def _products_stay_normal(ax_dx) -> bool:
+def products_stay_normal(ax_dx) -> bool:
     """Whether every intermediate of numpy's non-uniform formulas is a normal float: true
     when all spacings lie within ``2**±(maxexp/2 - 12)`` (2**±500 in float64), so that
     products of two spacings and the weights (at least ``ulp(dx) / dx**2``) stay in range.
@@ -272,33 +299,13 @@ def stencil_plan(
     non-uniform) and scaled by :func:`split_scale`, so any spacing whose derivative is
     representable gives correct weights.
     """
-    width_in = interior_width(order, accuracy)
-    half = (width_in - 1) // 2
     wdt = np.dtype(wdt)
     if np.ndim(spacing) == 0:
         h = float(spacing)
-        offsets = np.arange(-half, half + 1)
-        w = fornberg_weights([0.0], offsets[None, :].astype(float), order)[0]
-        keep = w != 0.0  # structural zeros, e.g. the centre of odd derivatives
-        w, divisor = split_scale(w[keep], h, order, wdt)
-        offsets = offsets[keep].astype(np.int64)
-        block = _uniform_block(half, n - half, n, offsets, w, divisor)
-        if periodic:
-            # the first and last `half` positions read across the ends (indices unwrapped)
-            edge = np.unique(np.r_[np.arange(min(half, n)), np.arange(max(n - half, 0), n)])
-            groups = [
-                _row_group(
-                    edge,
-                    edge[:, None] + offsets[None, :],
-                    np.broadcast_to(w, (len(edge), len(w))),
-                    np.broadcast_to(divisor, (len(edge),)),
-                )
-            ]
-        else:
-            unit_x = np.arange(n, dtype=float) * (1.0 if h > 0 else -1.0)
-            groups = _one_sided_groups(n, unit_x, order, accuracy, half, wdt, abs(h), 1.0)
-        return AxisPlan(n, periodic, block, tuple(groups))
-
+        if n <= CACHED_PLAN_POINTS:
+            return _cached_uniform_plan(n, h, order, accuracy, periodic, wdt)
+        return _uniform_plan(n, h, order, accuracy, periodic, wdt)
+    half = (interior_width(order, accuracy) - 1) // 2
     x = np.asarray(spacing, dtype=np.float64)
     unit = typical_step(x)
     offsets = np.arange(-half, half + 1)
@@ -321,6 +328,71 @@ def stencil_plan(
     else:
         groups = _one_sided_groups(n, x, order, accuracy, half, wdt, unit, unit)
     return AxisPlan(n, periodic, block, tuple(groups))
+
+
+def _uniform_plan(n, h, order, accuracy, periodic, wdt) -> AxisPlan:
+    """:func:`stencil_plan` for the uniform step ``h``; the unit-step weights of the
+    centred and one-sided stencils are computed once per process (:func:`_unit_weights`)."""
+    half = (interior_width(order, accuracy) - 1) // 2
+    offsets = np.arange(-half, half + 1)
+    w = _unit_weights(order, accuracy, 0)
+    keep = w != 0.0  # structural zeros, e.g. the centre of odd derivatives
+    w, divisor = split_scale(w[keep], h, order, wdt)
+    offsets = offsets[keep].astype(np.int64)
+    block = _uniform_block(half, n - half, n, offsets, w, divisor)
+    if periodic:
+        # the first and last `half` positions read across the ends (indices unwrapped)
+        edge = np.unique(np.r_[np.arange(min(half, n)), np.arange(max(n - half, 0), n)])
+        groups = [
+            _row_group(
+                edge,
+                edge[:, None] + offsets[None, :],
+                np.broadcast_to(w, (len(edge), len(w))),
+                np.broadcast_to(divisor, (len(edge),)),
+            )
+        ]
+        return AxisPlan(n, periodic, block, tuple(groups))
+    groups = []
+    if half:
+        width = boundary_width(order, accuracy)
+        sign = 1 if h > 0 else -1
+        ends = ((-1, np.arange(half), 0), (1, np.arange(n - half, n), n - width))
+        for end, positions, start in ends:
+            index = np.broadcast_to(np.arange(start, start + width), (half, width))
+            w64 = _unit_weights(order, accuracy, end, sign)
+            ws, divs = split_scale(w64, abs(h), order, wdt)
+            groups.append(_row_group(positions, index, ws, np.broadcast_to(divs, (half,))))
+    return AxisPlan(n, periodic, block, tuple(groups))
+
+
+CACHED_PLAN_POINTS = 4096
+"""Uniform plans of axes up to this length are kept (a few per process, see
+:func:`_cached_uniform_plan`), so repeated small calls skip building them."""
+
+_cached_uniform_plan = functools.lru_cache(maxsize=64)(_uniform_plan)
+
+
+@functools.cache
+def _unit_weights(order: int, accuracy: int, end: int, sign: int = 1) -> np.ndarray:
+    """Weights of a uniform axis in units of its step, computed once per process.
+
+    ``end`` 0: the centred stencil, shape (width,). ``end`` -1 or 1: the one-sided stencils
+    of the first or last ``half`` positions of an axis whose coordinates are
+    ``sign * arange(n)``, shape (half, width). Fornberg's recursion sees only the exact,
+    integer distances between a position and its points, so these are the weights of every
+    axis length ``n``; they are computed on the shortest axis (``n = width``).
+    """
+    half = (interior_width(order, accuracy) - 1) // 2
+    if end == 0:
+        offsets = np.arange(-half, half + 1, dtype=float)
+        w = fornberg_weights([0.0], offsets[None, :], order)[0]
+    else:
+        width = boundary_width(order, accuracy)
+        x = np.arange(width) * float(sign)
+        positions = np.arange(half) if end < 0 else np.arange(width - half, width)
+        w = fornberg_weights(x[positions], np.broadcast_to(x, (half, width)), order, 1.0)
+    w.setflags(write=False)
+    return w
 
 
 def _one_sided_groups(n, x, order, accuracy, half, wdt, step, unit) -> list[RowGroup]:

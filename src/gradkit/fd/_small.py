@@ -1,0 +1,234 @@
+"""Plain-numpy answers for small arrays, where the compiled kernels cannot win.
+
+In a fresh process, importing numba and loading a dispatcher costs most of a second, and
+even warm, a kernel launch and the plan of numpy's formulas cost more than the arithmetic
+of a few thousand samples. Below the sizes here (total elements of ``f``, measured against
+the warm kernels by ``benchmarks/bench_fd.py --small``) the derivatives are computed by a
+few whole-array numpy operations, and numba is never imported.
+
+Two routines:
+
+- :func:`numpy_formulas` is numpy.gradient's own arithmetic along one axis (the same
+  expressions on the same operands, so the same bits, dtypes of every intermediate
+  included);
+- :func:`run_plan_numpy` applies any :class:`~gradkit.fd._plan.AxisPlan` with the kernels'
+  order of operations (``w[0] f[0] + w[1] f[1] + ...`` left to right, then ``/ divisor``),
+  so its results are the kernels' to rounding (bit for bit where numpy's elementwise
+  arithmetic rounds as the compiled loop does, which is everywhere for real data).
+
+Both are used only when :func:`gradkit._parallel.small_inputs_enabled` is true (tests of
+the kernels turn it off).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._parallel import small_inputs_enabled
+
+__all__ = [
+    "SMALL_FORMULAS",
+    "SMALL_PLANS",
+    "fast_gradient",
+    "numpy_formulas",
+    "run_plan_numpy",
+    "use_formulas",
+    "use_plans",
+]
+
+SMALL_FORMULAS = 32_768
+"""Elements of ``f`` up to which numpy.gradient's formulas (``accuracy=None``) run in numpy."""
+
+SMALL_PLANS = 16_384
+"""Elements of ``f`` up to which stencil plans (``accuracy``, periodic, the other operators,
+error estimates, dask blocks) are applied in numpy."""
+
+_FAST_KINDS = frozenset("fiu")
+
+
+def use_formulas(size: int) -> bool:
+    """Whether numpy.gradient's formulas on ``size`` elements run in numpy."""
+    return size <= SMALL_FORMULAS and small_inputs_enabled()
+
+
+def use_plans(size: int) -> bool:
+    """Whether a plan applied to ``size`` elements runs in numpy."""
+    return size <= SMALL_PLANS and small_inputs_enabled()
+
+
+def _axis_slices(ndim: int, axis: int):
+    """``index(s)``: the tuple of slices that is ``s`` along ``axis`` and ``:`` elsewhere."""
+    if ndim == 1:
+        return lambda s: s
+    head = (slice(None),) * axis
+    tail = (slice(None),) * (ndim - axis - 1)
+    return lambda s: head + (s,) + tail
+
+
+def numpy_formulas(f, axis: int, ax_dx, edge_order: int, out=None):
+    """numpy.gradient's derivative of ``f`` along ``axis``, operation for operation.
+
+    Parameters
+    ----------
+    f : ndarray
+        C-contiguous samples in the dtype numpy differences them in (a float dtype).
+    axis : int
+        The axis, ``0 <= axis < f.ndim``; ``f`` has at least ``edge_order + 1`` points on it.
+    ax_dx : scalar or (n - 1,) ndarray
+        What numpy.gradient uses as the spacing: the scalar given, or the coordinate
+        differences (see :class:`~gradkit.fd._spacing.AxisSpacing`).
+    edge_order : {1, 2}
+        Order of the one-sided differences at the ends.
+    out : ndarray, optional
+        A C-contiguous array of ``f``'s shape and dtype to write into.
+
+    Returns
+    -------
+    ndarray
+        The derivative, in ``f``'s dtype.
+    """
+    if out is None:
+        out = np.empty(f.shape, dtype=f.dtype)
+    at = _axis_slices(f.ndim, axis)
+    if np.ndim(ax_dx) == 0:
+        out[at(slice(1, -1))] = (f[at(slice(2, None))] - f[at(slice(None, -2))]) / (2.0 * ax_dx)
+    else:
+        dx1 = ax_dx[0:-1]
+        dx2 = ax_dx[1:]
+        shape = [1] * f.ndim
+        shape[axis] = -1
+        a = (-(dx2) / (dx1 * (dx1 + dx2))).reshape(shape)
+        b = ((dx2 - dx1) / (dx1 * dx2)).reshape(shape)
+        c = (dx1 / (dx2 * (dx1 + dx2))).reshape(shape)
+        out[at(slice(1, -1))] = (
+            a * f[at(slice(None, -2))] + b * f[at(slice(1, -1))] + c * f[at(slice(2, None))]
+        )
+    uniform = np.ndim(ax_dx) == 0
+    if edge_order == 1:
+        dx_0 = ax_dx if uniform else ax_dx[0]
+        dx_n = ax_dx if uniform else ax_dx[-1]
+        out[at(0)] = (f[at(1)] - f[at(0)]) / dx_0
+        out[at(-1)] = (f[at(-1)] - f[at(-2)]) / dx_n
+        return out
+    if uniform:
+        a, b, c = -1.5 / ax_dx, 2.0 / ax_dx, -0.5 / ax_dx
+    else:
+        dx1, dx2 = ax_dx[0], ax_dx[1]
+        a = -(2.0 * dx1 + dx2) / (dx1 * (dx1 + dx2))
+        b = (dx1 + dx2) / (dx1 * dx2)
+        c = -dx1 / (dx2 * (dx1 + dx2))
+    out[at(0)] = a * f[at(0)] + b * f[at(1)] + c * f[at(2)]
+    if uniform:
+        a, b, c = 0.5 / ax_dx, -2.0 / ax_dx, 1.5 / ax_dx
+    else:
+        dx1, dx2 = ax_dx[-2], ax_dx[-1]
+        a = (dx2) / (dx1 * (dx1 + dx2))
+        b = -(dx2 + dx1) / (dx1 * dx2)
+        c = (2.0 * dx2 + dx1) / (dx2 * (dx1 + dx2))
+    out[at(-1)] = a * f[at(-3)] + b * f[at(-2)] + c * f[at(-1)]
+    return out
+
+
+def _scalar_spacing(h) -> bool:
+    """A Python float or int that is a finite, non-zero spacing (the common case)."""
+    kind = type(h)
+    if kind is float:
+        return h != 0 and math.isfinite(h)
+    return kind is int and 0 < abs(h) <= 2**53
+
+
+def fast_gradient(f, varargs, axis, edge_order):
+    """numpy.gradient's result for the commonest small calls, with the least checking.
+
+    Handles a native float32/float64/integer ndarray of at most `SMALL_FORMULAS`
+    elements, ``axis`` None or an int, ``edge_order`` None, 1 or 2, and no spacing or
+    Python-number spacings; returns None for anything else (or anything that would raise),
+    which the full path then answers.
+    """
+    dtype = f.dtype
+    ndim = f.ndim
+    if (
+        f.size > SMALL_FORMULAS
+        or not ndim
+        or dtype.kind not in _FAST_KINDS
+        or dtype == np.float16
+        or not dtype.isnative
+        or not small_inputs_enabled()
+    ):
+        return None
+    if axis is None:
+        axes = range(ndim)
+    elif type(axis) is int and -ndim <= axis < ndim:
+        axes = (axis % ndim,)
+    else:
+        return None
+    if edge_order is None:
+        edge_order = 1
+    elif type(edge_order) is not int or edge_order not in (1, 2):
+        return None
+    if not varargs:
+        steps = (1.0,) * len(axes)
+    elif len(varargs) == 1 and _scalar_spacing(varargs[0]):
+        steps = varargs * len(axes)
+    elif len(varargs) == len(axes) and all(_scalar_spacing(h) for h in varargs):
+        steps = varargs
+    else:
+        return None
+    shape = f.shape
+    for ax in axes:
+        if shape[ax] <= edge_order:
+            return None
+    if dtype.kind != "f":
+        f = f.astype(np.float64)
+    elif not f.flags.c_contiguous:
+        f = np.ascontiguousarray(f)
+    if len(axes) == 1:
+        return numpy_formulas(f, axes[0], steps[0], edge_order)
+    return tuple(numpy_formulas(f, ax, h, edge_order) for ax, h in zip(axes, steps))
+
+
+def _block_numpy(f3, out3, block) -> None:
+    """``out3[:, lo:hi, :]`` from a uniform block, in the kernels' order of operations."""
+    lo, hi = block.lo, block.hi
+    if hi <= lo:
+        return
+    w = block.weights
+    off = block.offsets
+    d = block.divisor[()]
+    acc = None
+    for s in range(len(off)):
+        o = int(off[s])
+        term = w[s, lo:hi, None] * f3[:, lo + o : hi + o, :]
+        acc = term if acc is None else acc + term
+    out3[:, lo:hi, :] = acc / d
+
+
+def _rows_numpy(f3, out3, positions, index, weights, divisor) -> None:
+    """``out3[:, positions, :]`` from per-row stencils, in the kernels' order of operations."""
+    acc = None
+    for s in range(index.shape[1]):
+        term = weights[:, s, None] * f3[:, index[:, s], :]
+        acc = term if acc is None else acc + term
+    out3[:, positions, :] = acc / divisor[:, None]
+
+
+def run_plan_numpy(
+    f3, out3, plan, positions_range=None, shift: int = 0, skip_block: bool = False
+) -> None:
+    """:func:`gradkit.fd._engine.run_plan` in numpy (same arguments, same results)."""
+    if positions_range is None:
+        if plan.block is not None and not skip_block:
+            _block_numpy(f3, out3, plan.block)
+        for g in plan.groups:
+            index = g.index % plan.n if plan.periodic else g.index
+            _rows_numpy(f3, out3, g.positions, index, g.weights, g.divisor)
+        return
+    start, stop = positions_range
+    for g in plan.all_rows():
+        sel = (g.positions >= start) & (g.positions < stop)
+        if sel.any():
+            positions = g.positions[sel] - start
+            index = g.index[sel] - shift
+            _rows_numpy(f3, out3, positions, index, g.weights[sel], g.divisor[sel])
