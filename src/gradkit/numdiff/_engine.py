@@ -96,29 +96,35 @@ def _points(x, directions, dcol, blocks, unit):
     """Stencil points ``x_p + h * u_a * v_k`` for all blocks, one Fortran-ordered (N, n) array.
 
     ``blocks`` holds ``(prow, krow, h, offs)``: point and direction index and base step per
-    entry, and the offsets to evaluate. Fortran order keeps every variable's column
-    contiguous, so a vectorised ``f`` that reads ``X[:, i]`` (or ``X.T[i]``) streams
-    through memory.
+    entry, and the offsets to evaluate. Each block's points are ordered offset by offset
+    (``(c, R)``: all entries at the first offset, then the second, ...). Fortran order keeps
+    every variable's column contiguous, so a vectorised ``f`` that reads ``X[:, i]`` (or
+    ``X.T[i]``) streams through memory, and so does the copy of ``x`` into it. Only the
+    non-zero components of a direction are added (``x`` is copied exactly elsewhere, -0.0
+    included).
     """
     n = x.shape[1]
     N = sum(prow.size * offs.size for prow, _, _, offs in blocks)
     out = np.empty((N, n), order="F")
     cols = out.T  # (n, N), C-contiguous: one row per variable
+    flat = cols.reshape(-1)  # a view
+    xT = np.ascontiguousarray(x.T)
     start = 0
     for prow, krow, h, offs in blocks:
         R, c = prow.size, offs.size
-        pts = cols[:, start : start + R * c].reshape(n, R, c)  # a view
-        pts[...] = x.T[:, prow, None]
-        t = h[:, None] * offs[None, :]  # (R, c)
+        np.copyto(cols[:, start : start + c * R].reshape(n, c, R), xT.take(prow, axis=1)[:, None])
+        t = offs[:, None] * h  # (c, R)
         if unit:
-            pts[dcol[krow], np.arange(R)] += t
+            at = (dcol.take(krow) * N + start + np.arange(R)) + (np.arange(c) * R)[:, None]
+            flat[at] += t
         else:
-            V = directions[krow]
+            V = directions.take(krow, axis=0)
             for j in range(n):
                 nz = np.flatnonzero(V[:, j])
                 if nz.size:
-                    pts[j, nz] += t[nz] * V[nz, j, None]
-        start += R * c
+                    at = (j * N + start + nz) + (np.arange(c) * R)[:, None]
+                    flat[at] += t[:, nz] * V[nz, j]
+        start += c * R
     return out
 
 
@@ -128,7 +134,8 @@ def _check_weights(st, q):
 
 
 def _evaluate_blocks(evaluate, x, dirs, dcol, blocks, unit):
-    """``evaluate`` at all stencil points of ``blocks``, in order; ``(N, m)``.
+    """``evaluate`` at all stencil points of ``blocks``: one ``(c, R, m)`` array per block
+    (offsets, entries, outputs).
 
     A batch larger than one call of ``f`` takes (``_evaluate.CHUNK_COORDS``) is built and
     evaluated piece by piece, split at entry boundaries into nearly equal pieces: each
@@ -136,24 +143,34 @@ def _evaluate_blocks(evaluate, x, dirs, dcol, blocks, unit):
     """
     limit = max(1, _evaluate.CHUNK_COORDS // max(x.shape[1], 1))  # points per call
     total = sum(b[0].size * b[3].size for b in blocks)
+    pieces, cur, cur_n = [], [], 0  # pieces: lists of (block number, sub-block)
     if total <= limit:
-        return evaluate(_points(x, dirs, dcol, blocks, unit))
-    k = -(-total // limit)
-    target = -(-total // k)
-    out, cur, cur_n = [], [], 0
-    for prow, krow, h, offs in blocks:
-        c, R, r0 = offs.size, prow.size, 0
-        while r0 < R:
-            take = min(R - r0, max(1, (target - cur_n) // c))
-            cur.append((prow[r0 : r0 + take], krow[r0 : r0 + take], h[r0 : r0 + take], offs))
-            cur_n += take * c
-            r0 += take
-            if cur_n + c > target:
-                out.append(evaluate(_points(x, dirs, dcol, cur, unit)))
-                cur, cur_n = [], 0
-    if cur:
-        out.append(evaluate(_points(x, dirs, dcol, cur, unit)))
-    return np.concatenate(out)
+        pieces.append(list(enumerate(blocks)))
+    else:
+        k = -(-total // limit)
+        target = -(-total // k)
+        for i, (prow, krow, h, offs) in enumerate(blocks):
+            c, R, r0 = offs.size, prow.size, 0
+            while r0 < R:
+                take = min(R - r0, max(1, (target - cur_n) // c))
+                rows = slice(r0, r0 + take)
+                cur.append((i, (prow[rows], krow[rows], h[rows], offs)))
+                cur_n += take * c
+                r0 += take
+                if cur_n + c > target:
+                    pieces.append(cur)
+                    cur, cur_n = [], 0
+        if cur:
+            pieces.append(cur)
+    out = [[] for _ in blocks]
+    for piece in pieces:
+        fv = evaluate(_points(x, dirs, dcol, [b for _, b in piece], unit))
+        start = 0
+        for i, (prow, _, _, offs) in piece:
+            stop = start + offs.size * prow.size
+            out[i].append(fv[start:stop].reshape(offs.size, prow.size, fv.shape[1]))
+            start = stop
+    return [a[0] if len(a) == 1 else np.concatenate(a, axis=1) for a in out]
 
 
 @lru_cache(maxsize=64)
@@ -323,7 +340,7 @@ class _Group:
         self.est_w = np.ascontiguousarray(est_w[0::2] if self.pairs else est_w)
         self.est_c = np.array(centres, dtype=np.float64)
         self.gidx, self.prow, self.krow, self.h, self.f0 = gidx, prow, krow, h, f0
-        self.F = np.empty((R, m, self.W))
+        self.F = np.empty((self.W, R, m))  # the windows, offset-major (as evaluated)
         self.prev = np.full((R, m), np.nan)
         self.value = np.full((R, m), np.nan)
         self.error = np.full((R, m), np.inf)
@@ -357,22 +374,26 @@ class _Group:
         return self.gidx.size
 
     def take(self, keep):
+        """Keep the rows ``keep`` (a slice, a boolean mask or indices) of every array."""
         if isinstance(keep, slice):
             for name in self._ARRAYS:
-                setattr(self, name, getattr(self, name)[keep])
+                a = getattr(self, name)
+                setattr(self, name, a[:, keep] if name == "F" else a[keep])
             return
         # one integer index for all arrays (a boolean mask would be re-scanned per array)
         rows = np.flatnonzero(keep) if keep.dtype == bool else keep
         slide = not self.fresh.any()
         for name in self._ARRAYS:
-            if name == "F" and slide:
+            if name != "F":
+                setattr(self, name, getattr(self, name).take(rows, axis=0))
+            elif slide:
                 # every kept window slides by two next: copy the part that stays, once
-                F = np.empty((rows.size,) + self.F.shape[1:])
-                F[:, :, :-2] = self.F[rows, :, 2:]
+                F = np.empty((self.W, rows.size) + self.F.shape[2:])
+                np.take(self.F[2:], rows, axis=1, out=F[:-2])
                 self.F = F
                 self.slid = True
             else:
-                setattr(self, name, getattr(self, name).take(rows, axis=0))
+                self.F = self.F.take(rows, axis=1)
 
     def blocks(self):
         """(block tuple, selector, count) for the points this group needs now."""
@@ -387,25 +408,18 @@ class _Group:
         return out
 
     def store(self, sel, c, vals):
-        """Put new values (R_b, c, m) into the windows (full window or slide by two)."""
-        vals = vals.transpose(0, 2, 1)
+        """Put new values (c, R_b, m) into the windows (full window or slide by two)."""
         if c == self.W:
-            self.F[sel] = vals
+            self.F[:, sel] = vals
         elif isinstance(sel, slice):
             if self.slid:  # take() already moved the windows
-                self.F[:, :, -2:] = vals
+                self.F[-2:] = vals
                 self.slid = False
                 return
             # a new array: an in-place shift of overlapping memory goes through a temporary
-            F = np.empty_like(self.F)
-            F[:, :, :-2] = self.F[:, :, 2:]
-            F[:, :, -2:] = vals
-            self.F = F
+            self.F = np.concatenate((self.F[2:], vals))
         else:
-            Fs = self.F[sel]
-            Fs[:, :, :-2] = Fs[:, :, 2:]
-            Fs[:, :, -2:] = vals
-            self.F[sel] = Fs
+            self.F[:, sel] = np.concatenate((self.F[2:, sel], vals))
 
 
 def run(pb: Problem) -> EngineResult:
@@ -496,13 +510,9 @@ def _run_entries(ctx, ent, h0, itmax):
         plan = [(g, b) for g in groups for b in g.blocks()]
         fv = _evaluate_blocks(
             pb.evaluate, pb.x, ctx.dirs, ctx.dcol, [b[0] for _, b in plan], ctx.unit
-        )  # (N, m)
-        m = fv.shape[1]
-        start = 0
-        for g, (blk, sel, c) in plan:
-            R = blk[0].size
-            g.store(sel, c, fv[start : start + R * c].reshape(R, c, m))
-            start += R * c
+        )
+        for (g, (_, sel, c)), vals in zip(plan, fv):
+            g.store(sel, c, vals)
         for g in groups:
             _update(g, pb, value, error, status, success)
     # Entries still running when the iterations ran out.
@@ -516,12 +526,15 @@ def _run_entries(ctx, ent, h0, itmax):
 
 
 def _weighted_sum(F, w):
-    """``sum_j F[..., j] * w[j]`` (one matrix product over the flattened leading axes)."""
-    return (F.reshape(-1, F.shape[-1]) @ w).reshape(F.shape[:-1] + w.shape[1:])
+    """``sum_j w[j] * F[j]`` for windows ``F (W, ...)``: one matrix product.
+
+    ``w`` is ``(W,)``, or ``(W, k)`` for ``k`` sums at once (then ``(k, ...)``).
+    """
+    return (w.T @ F.reshape(F.shape[0], -1)).reshape(w.shape[1:] + F.shape[1:])
 
 
 def _pair_values(F, pairs):
-    """The window values ``F (..., W)`` that a stencil's estimate weighs.
+    """The window values ``F (W, ...)`` that a stencil's estimate weighs.
 
     Central weights come in exact pairs, ``w[2i + 1] = pairs * w[2i]`` (``pairs`` -1 for
     odd, +1 for even derivatives): each pair is weighed as ``w[2i] * (F[2i] -/+ F[2i +
@@ -532,13 +545,13 @@ def _pair_values(F, pairs):
     if not pairs:
         return F
     if pairs < 0:
-        return F[..., 0::2] - F[..., 1::2]
-    return F[..., 0::2] + F[..., 1::2]
+        return F[0::2] - F[1::2]
+    return F[0::2] + F[1::2]
 
 
 def _update(g, pb, value, error, status, success):
     """One iteration of group ``g``: estimates and decisions, then write out stopped rows."""
-    R, m, _ = g.F.shape
+    _, R, m = g.F.shape
     hd = g.h**pb.d
     d_in = np.empty((R, m))
     code = np.empty(R, dtype=np.int64)
@@ -569,14 +582,14 @@ def _update_windows(g, pb, hd, d_in, code, restart):
     """
     st = g.st
     F, f0 = g.F, g.f0
-    R, m, W = F.shape
+    W = F.shape[0]
     hd = hd[:, None]
     first = g.it == 0
     # The estimate and the first-window indicator, |I_0 - O_0| (or |D_0 - L_0| without
     # the outer/inner pair), as one product.
-    S = _weighted_sum(_pair_values(F, g.pairs), g.est_w) + g.est_c * f0[:, :, None]
-    S /= hd[:, :, None]
-    est = S[:, :, 0]
+    S = _weighted_sum(_pair_values(F, g.pairs), g.est_w) + g.est_c[:, None, None] * f0
+    S /= hd
+    est = S[0]
     # Rounding error of the formula; f itself carries a few ulps: count it twice.
     # (plus the absolute floor of float64: values that underflow lose up to 2**-1074)
     # x + t v is rounded, which perturbs each offset by up to eps |x| / 2: the error this
@@ -587,15 +600,15 @@ def _update_windows(g, pb, hd, d_in, code, restart):
     rnd += 16.0 * _TINY * st.abs_weight_sum
     rnd /= hd
     if g.xs.any():
-        slope = _weighted_sum(np.abs(F - f0[:, :, None]), g.w_over_u)
+        slope = _weighted_sum(np.abs(F - f0), g.w_over_u)
         rnd += (0.5 * pb.eps) * g.xs[:, None] * slope / (hd * g.h[:, None])
     ok = np.isfinite(rnd).all(axis=1)  # every weight is non-zero: catches NaN/inf in F
     trusted_first = g.dfirst_trusted
-    d_first = np.abs(S[:, :, 1]) if g.has_dfirst else np.inf
+    d_first = np.abs(S[1]) if g.has_dfirst else np.inf
     trunc = np.where(first[:, None], d_first, np.abs(est - g.prev))
     err = trunc + rnd
     q = g.chk_idx.size
-    d_in[:] = (_weighted_sum(F[:, :, W - q :], g.chk_w) + g.chk_c * f0) / hd
+    d_in[:] = (_weighted_sum(F[W - q :], g.chk_w) + g.chk_c * f0) / hd
 
     # Keep the best estimate per component. Without the outer/inner pair the first
     # window's indicator |D_0 - L_0| is provisional (it is small whenever the outermost
@@ -712,14 +725,14 @@ def _unresolved(g, pb, win, val, err, code):
     F, f0, hd = win.rows(idx)
     err, val = err[idx], val[idx]
     with np.errstate(all="ignore"):
-        dF = np.abs(F - f0[:, :, None])
-        signal = (dF @ g.abs_w) / hd
+        dF = np.abs(F - f0)
+        signal = _weighted_sum(dF, g.abs_w) / hd
         floor = pb.atol + (16.0 * _TINY) * g.st.abs_weight_sum / hd
         weak = (err > 0.25 * signal + floor) & (signal > 0)
         # (a bound that high-order weights make loose: also an error above half the value
         # and a quarter of the plain quotient |f_j - f(x)| / |u_j h|**d at the innermost
         # offsets, the most local ones)
-        q1, q2 = (dF[..., j] * abs(g.offs[j]) ** -float(g.st.d) for j in (-2, -1))
+        q1, q2 = (dF[j] * abs(g.offs[j]) ** -float(g.st.d) for j in (-2, -1))
         quotient = np.maximum(q1, q2) / hd
         weak |= (err > 0.5 * np.abs(val) + floor) & (err > 0.25 * quotient + floor) & (quotient > 0)
     blind[idx] |= weak.any(axis=1)
@@ -731,12 +744,13 @@ class _Window:
     demand)."""
 
     def __init__(self, g, rows):
-        self.F, self.f0, self.h, self.xs = (_rows(a, rows) for a in (g.F, g.f0, g.h, g.xs))
+        self.f0, self.h, self.xs = (_rows(a, rows) for a in (g.f0, g.h, g.xs))
+        self.F = g.F[:, rows] if isinstance(rows, slice) else g.F.take(rows, axis=1)
         self.hd = (self.h**g.st.d)[:, None]
 
     def rows(self, idx):
-        """``F (r, m, W)``, ``f(x) (r, m)`` and ``h**d (r, 1)`` of the rows ``idx``."""
-        return self.F.take(idx, axis=0), self.f0.take(idx, axis=0), self.hd.take(idx, axis=0)
+        """``F (W, r, m)``, ``f(x) (r, m)`` and ``h**d (r, 1)`` of the rows ``idx``."""
+        return self.F.take(idx, axis=1), self.f0.take(idx, axis=0), self.hd.take(idx, axis=0)
 
 
 def _kinks(g, pb, win, val, ok):
@@ -766,12 +780,12 @@ def _kinks(g, pb, win, val, ok):
     low_order = g.st.d <= 2
     factor = KINK_FACTOR if low_order else KINK_FACTOR_HIGH
     growth = 1.0 if low_order else KINK_GROWTH_HIGH
-    W = win.F.shape[2]
+    W = win.F.shape[0]
     N = R * m
     with np.errstate(all="ignore"):  # huge values may overflow: never significant then
         # (T, N) arrays, one row per tested power: contiguous rows, reductions over T
         hd = np.repeat(win.hd[:, 0], m) if m > 1 else win.hd[:, 0]
-        fits = values.T @ win.F.reshape(N, W).T  # (3T, N)
+        fits = values.T @ win.F.reshape(W, N)  # (3T, N)
         fits += centre[:, None] * win.f0.reshape(N)
         fits /= hd
         k_full, k_out, k_in = fits[:T], fits[T : 2 * T], fits[2 * T :]
@@ -789,12 +803,12 @@ def _kinks(g, pb, win, val, ok):
         kap, spread, k_out, k_in = (a[:, flat] for a in (kap, spread, k_out, k_in))
         # rounding: 16 eps sum |w_j| |f_j| (with |f_j| <= |f(x)| + |f_j - f(x)|), and that
         # of x + u (up to eps |x| / 2 in u) times the slope |f(x + u) - f(x)| / |u|
-        dF = np.abs(F - f0[:, :, None]).reshape(-1, W)
+        dF = np.abs(F - f0).reshape(W, -1)
         abs_f0 = np.abs(f0).reshape(-1)
-        noise = (dF @ abs_full).T + (abs_full.sum(axis=0) + abs_centre)[:, None] * abs_f0
+        noise = abs_full.T @ dF + (abs_full.sum(axis=0) + abs_centre)[:, None] * abs_f0
         noise *= 16.0 * pb.eps
         shift = np.repeat((0.5 * pb.eps) * win.xs[idx] / win.h[idx], m)
-        noise += shift * (dF @ slope_w).T
+        noise += shift * (slope_w.T @ dF)
         floor = 4.0 * noise / np.repeat(hdr[:, 0], m)
         sig = kap > factor * spread + floor
         sig |= (
@@ -937,12 +951,7 @@ def _check_entries(todo, pb, ctx, error, status, success, failed):
         return
     blocks = [(p[1], p[2], p[3] * CHECK_RATIO, g.chk_offs) for g, p in todo]
     fv = _evaluate_blocks(pb.evaluate, pb.x, ctx.dirs, ctx.dcol, blocks, ctx.unit)
-    m = fv.shape[1]
-    start = 0
-    for g, (idx, _, _, h, f0, val, err, d_in, xs, used) in todo:
-        R, q = idx.size, g.chk_offs.size
-        Fc = fv[start : start + R * q].reshape(R, q, m)
-        start += R * q
+    for (g, (idx, _, _, h, f0, val, err, d_in, xs, used)), Fc in zip(todo, fv):
         hc = h * CHECK_RATIO
         bad, new_err = _check_rows(g, pb.eps, Fc, f0, val, err, d_in, xs, hc, hc**g.st.d)
         if bad.any():
@@ -956,15 +965,14 @@ def _check_entries(todo, pb, ctx, error, status, success, failed):
 def _check_rows(g, eps, Fc, f0, val, err, d_in, xs, hc, hd):
     """Which rows of group ``g`` fail the off-lattice check, and their enlarged errors.
 
-    ``Fc`` holds the values at the check points, ``(R, q, m)``; ``hc`` the check's steps
+    ``Fc`` holds the values at the check points, ``(q, R, m)``; ``hc`` the check's steps
     and ``hd`` their ``d``-th powers, ``(R,)``.
     """
-    Fc = Fc.transpose(0, 2, 1)  # (R, m, q)
     hd = hd[:, None]
     d_c = (_weighted_sum(Fc, g.chk_w) + g.chk_c * f0) / hd
     noise = _weighted_sum(np.abs(Fc), g.abs_chk_w) + abs(g.chk_c) * np.abs(f0)
     noise *= 16.0 * eps / hd
-    slope = _weighted_sum(np.abs(Fc - f0[:, :, None]), g.chk_w_over_u)
+    slope = _weighted_sum(np.abs(Fc - f0), g.chk_w_over_u)
     noise += (0.5 * eps) * xs[:, None] * slope / (hd * hc[:, None])
     dev = np.abs(d_c - val)
     dev_in = np.abs(d_in - val)
