@@ -682,7 +682,7 @@ class DatasetAccessor(_Accessor):
         ds, metric, radius, axes, bounds, sphere, fields = self._vector(
             components, boundary, period, metric, radius, datetime_unit
         )
-        label = ", ".join(_label(f.name) for f in fields)
+        label = ", ".join(str(v) for v in components.values())
         if metric == "sphere":
             (lat, lon, _, _), (v, u) = sphere, fields
             cos = xr.DataArray(np.cos(lat.values), dims=lat.dim)
@@ -735,7 +735,7 @@ class DatasetAccessor(_Accessor):
         ds, metric, radius, axes, bounds, sphere, fields = self._vector(
             components, boundary, period, metric, radius, datetime_unit
         )
-        label = ", ".join(_label(f.name) for f in fields)
+        label = ", ".join(str(v) for v in components.values())
         if metric == "sphere":
             (lat, lon, _, _), (v, u) = sphere, fields
             cos = xr.DataArray(np.cos(lat.values), dims=lat.dim)
