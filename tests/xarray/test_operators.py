@@ -225,3 +225,33 @@ def test_bad_input(field):
         lazy.gradkit.gradient("x")
     with pytest.raises(TypeError, match=r"`dims` 'c' must be a numeric"):
         field.assign_coords(c=("x", list("abcdefghijkl"))).gradkit.gradient("c")
+
+
+def test_nan_spoils_only_the_stencils_that_read_it():
+    x = np.linspace(0, 1, 30)
+    data = np.outer(np.sin(3 * x), np.cos(2 * x))
+    data[15, 10] = np.nan
+    da = xr.DataArray(data, coords={"a": x, "b": x}, name="f")
+    for p in (2, 4):
+        g = da.gradkit.gradient(accuracy=p)
+        bad_a = np.isnan(g["df_da"].values)
+        assert bad_a[:, 10].sum() == p + 1 and bad_a.sum() == p + 1  # the centred stencils
+        bad_b = np.isnan(g["df_db"].values)
+        assert bad_b[15].sum() == p + 1 and bad_b.sum() == p + 1
+
+
+def test_datetime_coordinates_in_gradient_and_derivative():
+    t = np.arange("2001-01-01", "2001-01-11", dtype="datetime64[D]")
+    da = xr.DataArray(np.arange(10.0) ** 2, coords={"time": t}, name="T", attrs={"units": "K"})
+    g = da.gradkit.gradient("time", accuracy=2, datetime_unit="D")
+    assert g["dT_dtime"].attrs["units"] == "K d-1"
+    default = da.gradkit.gradient("time")  # the datetime64 unit, as in differentiate
+    unit = {"s": "s", "ns": "ns", "D": "d"}[np.datetime_data(da.time.dtype)[0]]
+    assert default["dT_dtime"].attrs["units"] == f"K {unit}-1"
+    np.testing.assert_allclose(g["dT_dtime"], 2 * np.arange(10.0), rtol=1e-12, atol=1e-12)
+    h = da.gradkit.gradient("time", accuracy=2, datetime_unit="h")
+    assert h["dT_dtime"].attrs["units"] == "K h-1"
+    np.testing.assert_allclose(h["dT_dtime"] * 24, g["dT_dtime"], rtol=1e-12)
+    d2 = da.gradkit.derivative("time", order=2, datetime_unit="D")
+    assert d2.attrs["units"] == "K d-2"
+    np.testing.assert_allclose(d2, 2.0, rtol=1e-9)

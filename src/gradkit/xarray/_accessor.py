@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 import xarray as xr
@@ -290,15 +292,13 @@ def _check_vector(ds, components, argument):
 # the accessors
 
 _OPTIONS_DOC = """
-    accuracy : {2, 4, 6, 8, 10}, optional
-        Order of accuracy of every stencil, boundaries included.
     boundary : {"one-sided", "periodic"} or dict, optional
         One name for every coordinate, or ``{coordinate: name}``. Default (None): periodic
         for a longitude in degrees (or radians) whose uniform spacing closes the circle,
         one-sided otherwise.
     period : float or dict, optional
         Period of periodic coordinates, in the coordinate's units (default: ``n * step``
-        for uniform ones; required for non-uniform ones).
+        for uniform ones; required for non-uniform ones), checked against the coordinate.
 """
 
 
@@ -403,8 +403,6 @@ class DataArrayAccessor(_Accessor):
             Order of accuracy; default numpy.gradient's formulas (``differentiate``'s).
         edge_order : {1, 2}, optional
             As in ``differentiate``, without ``accuracy``.
-        boundary, period
-            See below.
         datetime_unit : str, optional
             Unit of datetime coordinates, as in ``differentiate``.
         metric : {None, "cartesian", "sphere"}, optional
@@ -772,8 +770,9 @@ class DatasetAccessor(_Accessor):
         return xr.Dataset(out, attrs=ds.attrs)
 
 
+_OPTIONS = textwrap.indent(textwrap.dedent(_OPTIONS_DOC).strip("\n"), " " * 8)
 for _cls in (DataArrayAccessor, DatasetAccessor):
     for _meth in ("gradient", "derivative", "laplacian"):
         _f = getattr(_cls, _meth)
         if _f.__doc__ and "%(options)s" in _f.__doc__:
-            _f.__doc__ = _f.__doc__.replace("%(options)s", _OPTIONS_DOC.strip("\n") + "\n")
+            _f.__doc__ = _f.__doc__.replace("        %(options)s", _OPTIONS + "\n")

@@ -3,10 +3,12 @@
 Everything here is bookkeeping that xarray's data model asks for; the derivatives
 themselves are gradkit's public functions (:mod:`gradkit.xarray._accessor`).
 
-Three private xarray helpers are used on purpose, so that the accessor's numbers are
-xarray's own: ``Variable._to_numeric`` (datetime64 and cftime coordinates become floats
-exactly as ``Dataset.differentiate`` converts them), and ``common._contains_datetime_like_objects``
-(which variables count as datetimes).
+A few private xarray helpers are used on purpose, so that the accessor's numbers and
+structure are xarray's own: ``Variable._to_numeric`` (datetime64 and cftime coordinates
+become floats exactly as ``Dataset.differentiate`` converts them) and
+``common._contains_datetime_like_objects`` here; ``DataArray._to_temp_dataset`` /
+``_from_temp_dataset`` and ``Dataset._replace`` in the accessor (the path of xarray's own
+``differentiate``). The tests compare against xarray's method, so a change in them shows.
 """
 
 from __future__ import annotations
