@@ -100,3 +100,21 @@ class TestTorch:
     def test_scalar_check(self):
         with pytest.raises(ValueError, match=r"`f` must return a scalar for `gradient`"):
             gradient(lambda x: x * 2, [1.0, 2.0], method="torch")
+
+
+@pytest.mark.parametrize("method", ["jax", "torch"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: derivative(np.sin, 1.0, method=m),
+        lambda m: gradient(lambda x: np.sin(x[0]) * x[1], [1.0, 2.0], method=m),
+        lambda m: jacobian(lambda x: np.array([x[0] * x[1], np.exp(x[1])]), [1.0, 2.0], method=m),
+        lambda m: hessian(lambda x: np.sin(x[0]) * x[1] ** 2, [1.0, 2.0], method=m),
+    ],
+)
+def test_numpy_function_under_a_tracer_names_the_method(method, call):
+    # A function written with numpy cannot be traced: the framework's own error
+    # (jax's TracerArrayConversionError, torch's RuntimeError) became a TypeError that says so.
+    pytest.importorskip(method)
+    with pytest.raises(TypeError, match=rf"`method='{method}'` differentiates `f` by tracing"):
+        call(method)

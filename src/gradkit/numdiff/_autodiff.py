@@ -15,6 +15,17 @@ def _missing(name):
     )
 
 
+def _not_traceable(method, exc):
+    """``f`` turned a traced value into a numpy array (it computes with numpy)."""
+    lib = "jax.numpy" if method == "jax" else "torch"
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return TypeError(
+        f"`method={method!r}` differentiates `f` by tracing it with {method}, so `f` must "
+        f"compute with {lib} operations, not numpy ones (or use finite differences, "
+        f"`method='auto'`); {method} reported: {first}"
+    )
+
+
 def _point_function(f, mode, n, args):
     if mode == "array":
         return lambda x: f(x, *args)
@@ -59,33 +70,41 @@ def differentiate_autodiff(method, kind, f, pts, mode, order, vectorized, args):
     if method == "jax":
         try:
             import jax
-            import jax.numpy as jnp
         except ImportError:
             raise _missing("jax") from None
+        jnp = jax.numpy
+        untraceable = (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError)
         with jax.enable_x64(True):
             X = jnp.asarray(pts, dtype=jnp.float64)
             v0 = np.asarray(g(X[0]))
             _check_value(v0, kind)
-            if kind == "derivative":
-                D = lambda t: f(t, *args)  # noqa: E731
-                for _ in range(order):
-                    D = jax.grad(D)
-                out = jax.vmap(D)(X[:, 0])
-            elif kind == "gradient":
-                out = jax.vmap(jax.grad(g))(X)
-            elif kind == "jacobian":
-                out = jax.vmap(jax.jacfwd(g))(X)
-            else:
-                out = jax.vmap(jax.hessian(g))(X)
+            try:
+                if kind == "derivative":
+                    D = lambda t: f(t, *args)  # noqa: E731
+                    for _ in range(order):
+                        D = jax.grad(D)
+                    out = jax.vmap(D)(X[:, 0])
+                elif kind == "gradient":
+                    out = jax.vmap(jax.grad(g))(X)
+                elif kind == "jacobian":
+                    out = jax.vmap(jax.jacfwd(g))(X)
+                else:
+                    out = jax.vmap(jax.hessian(g))(X)
+            except untraceable as exc:
+                raise _not_traceable(method, exc) from exc
             out = np.asarray(out)
     else:
         try:
             import torch
-            import torch.func as tf
         except ImportError:
             raise _missing("torch") from None
+        tf = torch.func
         X = torch.as_tensor(pts, dtype=torch.float64)
-        with torch.no_grad():
+        with torch.no_grad(), warnings.catch_warnings():
+            # numpy on a tensor (f written with numpy) warns that torch's __array_wrap__
+            # lacks numpy 2's arguments (a torch matter); the trace below then says why
+            # such an f cannot be differentiated
+            warnings.filterwarnings("ignore", "__array_wrap__", DeprecationWarning)
             v0 = g(X[0])
         v0 = v0.detach().numpy() if isinstance(v0, torch.Tensor) else np.asarray(v0)
         _check_value(v0, kind)
@@ -93,17 +112,23 @@ def differentiate_autodiff(method, kind, f, pts, mode, order, vectorized, args):
             # torch.func's forward-mode decompositions import torch.jit.script, which
             # warns about its own deprecation (a torch-internal matter).
             warnings.filterwarnings("ignore", category=DeprecationWarning, module="torch")
-            if kind == "derivative":
-                D = lambda t: f(t, *args)  # noqa: E731
-                for _ in range(order):
-                    D = tf.grad(D)
-                out = tf.vmap(D)(X[:, 0])
-            elif kind == "gradient":
-                out = tf.vmap(tf.grad(g))(X)
-            elif kind == "jacobian":
-                out = tf.vmap(tf.jacrev(g))(X)
-            else:
-                out = tf.vmap(tf.hessian(g))(X)
+            try:
+                if kind == "derivative":
+                    D = lambda t: f(t, *args)  # noqa: E731
+                    for _ in range(order):
+                        D = tf.grad(D)
+                    out = tf.vmap(D)(X[:, 0])
+                elif kind == "gradient":
+                    out = tf.vmap(tf.grad(g))(X)
+                elif kind == "jacobian":
+                    out = tf.vmap(tf.jacrev(g))(X)
+                else:
+                    out = tf.vmap(tf.hessian(g))(X)
+            except RuntimeError as exc:
+                # (torch's message when f calls numpy on a tensor it differentiates)
+                if "numpy()" not in str(exc):
+                    raise
+                raise _not_traceable(method, exc) from exc
         out = out.detach().numpy()
     vshape = tuple(np.shape(v0))
     return _layout(kind, out, P, n, vshape), vshape, P + 1, 2
