@@ -144,11 +144,132 @@ def bench_sphere(rounds: int) -> list[str]:
     return rows
 
 
+class PeakMemory:
+    """Peak resident memory of this process and all its children, sampled every 50 ms."""
+
+    def __init__(self):
+        import threading
+
+        import psutil
+
+        self.peak = 0
+        self._stop = threading.Event()
+        self._me = psutil.Process()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self):
+        total = 0
+        for p in [self._me, *self._me.children(recursive=True)]:
+            try:
+                total += p.memory_info().rss
+            except Exception:  # a worker that just ended
+                pass
+        self.peak = max(self.peak, total)
+
+    def _run(self):
+        while not self._stop.wait(0.05):
+            self._sample()
+
+    def __enter__(self):
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def bench_out_of_core(gib: float, folder: str | None) -> list[str]:
+    """A float32 zarr store of ``gib`` GiB, its gradient along all three dimensions at
+    ``accuracy=4`` streamed back to zarr on a LocalCluster of 2 workers x 1 GiB."""
+    import os
+    import shutil
+    import tempfile
+
+    import dask.array as dsa
+    import distributed
+
+    folder = tempfile.mkdtemp(dir=folder)
+    nx = ny = 1024
+    nz = max(32, int(round(gib * 2**30 / (4 * nx * ny))))
+    chunks = (32, 256, 256)  # 8 MiB float32 chunks
+    rows = []
+    try:
+        with PeakMemory() as mem:
+            with (
+                distributed.LocalCluster(
+                    n_workers=2,
+                    threads_per_worker=1,
+                    memory_limit="1GiB",
+                    dashboard_address=None,
+                    processes=True,
+                ) as cluster,
+                distributed.Client(cluster),
+            ):
+                z = np.linspace(0, 1, nz)
+                data = dsa.random.default_rng(0).standard_normal(
+                    (nz, ny, nx), chunks=chunks, dtype=np.float32
+                )
+                src = xr.Dataset(
+                    {"f": (("z", "y", "x"), data, {"units": "K"})},
+                    coords={
+                        "z": ("z", z, {"units": "m"}),
+                        "y": ("y", np.linspace(0, 2, ny), {"units": "m"}),
+                        "x": ("x", np.linspace(0, 3, nx), {"units": "m"}),
+                    },
+                )
+                src.to_zarr(os.path.join(folder, "in.zarr"), consolidated=False)
+                opened = xr.open_zarr(os.path.join(folder, "in.zarr"), consolidated=False)
+                nbytes = opened["f"].nbytes
+                t = time.perf_counter()
+                copy = xr.Dataset({k: opened["f"] for k in ("a", "b", "c")})
+                copy.to_zarr(os.path.join(folder, "copy.zarr"), consolidated=False)
+                t_copy = time.perf_counter() - t
+                shutil.rmtree(os.path.join(folder, "copy.zarr"))
+                t = time.perf_counter()
+                grad = opened.gradkit.gradient(accuracy=4)
+                grad.to_zarr(os.path.join(folder, "out.zarr"), consolidated=False)
+                t_grad = time.perf_counter() - t
+        # the result equals the in-memory computation on a slab (interior rows along z)
+        back = xr.open_zarr(os.path.join(folder, "out.zarr"), consolidated=False)
+        z0 = nz // 2 - 16
+        slab = opened.isel(z=slice(z0 - 8, z0 + 24)).load()
+        ref = slab.gradkit.gradient(accuracy=4)
+        for k in ref.data_vars:
+            got = back[k].isel(z=slice(z0, z0 + 16)).values
+            np.testing.assert_allclose(got, ref[k].values[8:24], rtol=1e-5, atol=1e-3)
+        gb = nbytes / 2**30
+        rows.append(
+            f"| {gb:.2f} GiB float32 ({nz}x{ny}x{nx}) | {t_grad:.1f} s | "
+            f"{gb * 4 / t_grad:.2f} GiB/s | {t_copy:.1f} s | {t_grad / t_copy:.2f} | "
+            f"{mem.peak / 2**30:.2f} GiB |"
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=256)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--out-of-core-gib", type=float, default=0, help="size of the zarr run (0: skip; 8)"
+    )
+    parser.add_argument("--only-out-of-core", action="store_true")
+    parser.add_argument("--folder", default=None, help="where the zarr stores go")
     args = parser.parse_args()
+    if args.out_of_core_gib:
+        print(
+            "| store | gradient to zarr | read+write throughput | copy of the same bytes | "
+            "ratio to copy | peak RSS (all processes) |"
+        )
+        print("|---|---|---|---|---|---|")
+        for row in bench_out_of_core(args.out_of_core_gib, args.folder):
+            print(row, flush=True)
+        if args.only_out_of_core:
+            return
     print("| array | dim | xarray (s) | gradkit (s) | ratio | gradkit accuracy=4 (s) |")
     print("|---|---|---|---|---|---|")
     for row in bench_differentiate(args.n, args.rounds):
