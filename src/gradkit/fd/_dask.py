@@ -8,6 +8,8 @@ positions, so the result equals the in-memory one, boundaries included.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._engine import run_plan
@@ -38,8 +40,8 @@ def apply_plan_dask(x, axis: int, plan: AxisPlan, out_dtype):
         loc = block_id[axis]
         start, stop = int(starts[loc]), int(starts[loc + 1])
         left = reach if (plan.periodic or start > 0) else 0
-        pre = int(np.prod(fb.shape[:axis]))
-        post = int(np.prod(fb.shape[axis + 1 :]))
+        pre = math.prod(fb.shape[:axis])
+        post = math.prod(fb.shape[axis + 1 :])
         out_shape = fb.shape[:axis] + (stop - start,) + fb.shape[axis + 1 :]
         out = np.empty(out_shape, dtype=out_dtype)
         if out.size:

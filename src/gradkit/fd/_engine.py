@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._plan import AxisPlan
@@ -27,7 +29,7 @@ def apply_plan(f, axis: int, plan: AxisPlan, out_dtype, out=None):
         return apply_plan_dask(f, axis, plan, out_dtype)
     if out is None:
         out = np.empty(f.shape, dtype=out_dtype)
-    shape3 = (int(np.prod(f.shape[:axis])), f.shape[axis], int(np.prod(f.shape[axis + 1 :])))
+    shape3 = (math.prod(f.shape[:axis]), f.shape[axis], math.prod(f.shape[axis + 1 :]))
     if 0 in shape3:
         return out
     run_plan(f.reshape(shape3), out.reshape(shape3), plan)
@@ -53,8 +55,8 @@ def apply_plans(f, axes, plans, out_dtype, outs):
         blocks[a + lead] = p.block
     _kernels.apply_blocks3(f3, out3, blocks)
     for a, p, o in zip(axes, plans, outs):
-        pre = int(np.prod(f.shape[:a]))
-        post = int(np.prod(f.shape[a + 1 :]))
+        pre = math.prod(f.shape[:a])
+        post = math.prod(f.shape[a + 1 :])
         run_plan(
             f.reshape(pre, f.shape[a], post), o.reshape(pre, f.shape[a], post), p, skip_block=True
         )
@@ -85,9 +87,8 @@ def run_plan(
                 )
             else:
                 _kernels.apply_blocks3(f3, [None, out3, None], [None, plan.block, None])
-        for g in plan.groups:
-            index = g.index % plan.n if plan.periodic else g.index
-            _kernels.apply_rows(f3, out3, g.positions, index, g.weights, g.divisor)
+        for g in plan.edge_rows:
+            _kernels.apply_rows(f3, out3, g.positions, g.index, g.weights, g.divisor)
         return
     start, stop = positions_range
     for g in plan.all_rows():

@@ -154,38 +154,26 @@ def apply_blocks3(f3, outs, blocks):
     Blocks of one stencil width share a pass; an inactive axis gets arguments of the active
     ones' types and width (with an empty range), so each width compiles one version only.
     """
-    active = [a for a, b in enumerate(blocks) if b is not None and b.hi > b.lo]
-    widths = sorted({len(blocks[a].offsets) for a in active})
-    for width in widths:
+    active = [a for a in range(3) if blocks[a] is not None and blocks[a].hi > blocks[a].lo]
+    widths = {len(blocks[a].offsets) for a in active}
+    for width in sorted(widths):
         axes = [a for a in active if len(blocks[a].offsets) == width]
         first = blocks[axes[0]]
-        dummy = [
-            np.empty((0, 0, 0), dtype=outs[axes[0]].dtype),
-            0,
-            0,
-            (0,) * width,
-            tuple(first.weights),
-            first.divisor[()],
-        ]
+        dummy = (np.empty((0, 0, 0), dtype=outs[axes[0]].dtype), 0, 0, *first.kernel_args)
+        dummy = dummy[:3] + ((0,) * width,) + dummy[4:]
         args = []
         for a in range(3):
             if a in axes:
                 b = blocks[a]
-                args += [
-                    outs[a],
-                    b.lo,
-                    b.hi,
-                    tuple(int(o) for o in b.offsets),
-                    tuple(b.weights),
-                    b.divisor[()],
-                ]
+                args += (outs[a], b.lo, b.hi, *b.kernel_args)
             else:
                 args += dummy
         (o0, lo0, hi0, off0, w0, d0, o1, lo1, hi1, off1, w1, d1, o2, lo2, hi2, off2, w2, d2) = args
-        arithmetic = np.result_type(w2[0].dtype, f3.dtype, np.asarray(d2).dtype)
+        arithmetic = np.result_type(w2[0].dtype, f3.dtype, d2.dtype)
         n0, n1 = f3.shape[:2]
+        size = f3.size
         # outputs x stencil width, over the axes of this pass
-        work = width * sum(f3.size // f3.shape[a] * (blocks[a].hi - blocks[a].lo) for a in axes)
+        work = width * sum(size // f3.shape[a] * (blocks[a].hi - blocks[a].lo) for a in axes)
         run_chunks(
             _blocks3,
             n0 * n1,

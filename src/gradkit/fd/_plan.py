@@ -57,6 +57,14 @@ class Block:
     offsets: np.ndarray  # (width,) int64
     weights: np.ndarray  # (width, n), C-contiguous; columns outside [lo, hi) are unused
     divisor: np.ndarray  # 0-d array
+    uniform: bool = False  # the same weights at every position (the columns are equal)
+
+    @functools.cached_property
+    def kernel_args(self) -> tuple:
+        """``(offsets, weight rows, divisor)`` as the kernels take them: the offsets and
+        the weight rows as tuples (so the stencil width is a compile-time constant), the
+        divisor as a scalar. Computed once per block."""
+        return tuple(int(o) for o in self.offsets), tuple(self.weights), self.divisor[()]
 
     def as_rows(self) -> RowGroup:
         positions = np.arange(self.lo, self.hi, dtype=np.int64)
@@ -72,7 +80,8 @@ def _uniform_block(lo, hi, n, offsets, weights, divisor) -> Block:
     """A block whose weights are the same at every position."""
     weights = np.asarray(weights)
     table = np.ascontiguousarray(np.broadcast_to(weights[:, None], (len(weights), n)))
-    return Block(lo, max(lo, hi), np.asarray(offsets, dtype=np.int64), table, np.asarray(divisor))
+    offsets = np.asarray(offsets, dtype=np.int64)
+    return Block(lo, max(lo, hi), offsets, table, np.asarray(divisor), uniform=True)
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,25 @@ class AxisPlan:
         for g in self.groups:
             reach = max(reach, int(np.abs(g.index - g.positions[:, None]).max()))
         return reach
+
+    @functools.cached_property
+    def edge_rows(self) -> tuple[RowGroup, ...]:
+        """``groups`` merged into one group per stencil width, indices wrapped into
+        ``[0, n)`` on a periodic axis: what the kernels apply besides the block. Computed
+        once per plan."""
+        merged = []
+        for width in sorted({g.index.shape[1] for g in self.groups}):
+            parts = [g for g in self.groups if g.index.shape[1] == width]
+            index = np.concatenate([g.index for g in parts])
+            merged.append(
+                RowGroup(
+                    np.concatenate([g.positions for g in parts]),
+                    index % self.n if self.periodic else index,
+                    np.ascontiguousarray(np.concatenate([g.weights for g in parts])),
+                    np.concatenate([g.divisor for g in parts]),
+                )
+            )
+        return tuple(merged)
 
     def all_rows(self) -> list[RowGroup]:
         """The plan as row groups only (the uniform block expanded)."""

@@ -189,29 +189,55 @@ def fast_gradient(f, varargs, axis, edge_order):
     return tuple(numpy_formulas(f, ax, h, edge_order) for ax, h in zip(axes, steps))
 
 
+def _weighted_sum(terms, divisor, out) -> None:
+    """``out[...] = (w0 * f0 + w1 * f1 + ...) / divisor`` for ``terms`` of (w, f) pairs,
+    summed left to right in the dtype of ``w * f`` (in ``out`` itself when that is its
+    dtype); a divisor of 1 is exact and skipped."""
+    w, f = terms[0]
+    dtype = np.result_type(w, f)
+    acc = out if out.dtype == dtype else np.empty(out.shape, dtype)
+    np.multiply(w, f, out=acc)
+    for w, f in terms[1:]:
+        acc += w * f
+    if divisor != 1:
+        np.divide(acc, divisor, out=out, casting="unsafe")
+    elif acc is not out:
+        out[...] = acc
+
+
 def _block_numpy(f3, out3, block) -> None:
-    """``out3[:, lo:hi, :]`` from a uniform block, in the kernels' order of operations."""
+    """``out3[:, lo:hi, :]`` from a block, in the kernels' order of operations."""
     lo, hi = block.lo, block.hi
     if hi <= lo:
         return
-    w = block.weights
-    off = block.offsets
-    d = block.divisor[()]
-    acc = None
-    for s in range(len(off)):
-        o = int(off[s])
-        term = w[s, lo:hi, None] * f3[:, lo + o : hi + o, :]
-        acc = term if acc is None else acc + term
-    out3[:, lo:hi, :] = acc / d
+    last = f3.shape[2] == 1  # the contiguous axis: work on (pre, n) views
+    f = f3[:, :, 0] if last else f3
+    out = out3[:, lo:hi, 0] if last else out3[:, lo:hi, :]
+    if block.uniform:
+        # numpy scalars of the weights' dtype, which promote as the weight columns do
+        weights = [block.weights[s, lo] for s in range(len(block.offsets))]
+    elif last:
+        weights = [block.weights[s, lo:hi] for s in range(len(block.offsets))]
+    else:
+        weights = [block.weights[s, lo:hi, None] for s in range(len(block.offsets))]
+    terms = [(w, f[:, lo + int(o) : hi + int(o)]) for w, o in zip(weights, block.offsets)]
+    _weighted_sum(terms, block.divisor[()], out)
 
 
 def _rows_numpy(f3, out3, positions, index, weights, divisor) -> None:
     """``out3[:, positions, :]`` from per-row stencils, in the kernels' order of operations."""
-    acc = None
-    for s in range(index.shape[1]):
-        term = weights[:, s, None] * f3[:, index[:, s], :]
-        acc = term if acc is None else acc + term
-    out3[:, positions, :] = acc / divisor[:, None]
+    if f3.shape[2] == 1:  # the contiguous axis: (pre, n) views
+        samples = f3[:, :, 0][:, index]  # (pre, rows, width), one gather
+        terms = [(weights[:, s], samples[:, :, s]) for s in range(index.shape[1])]
+        result = np.empty(samples.shape[:2], np.result_type(*terms[0]))
+        _weighted_sum(terms, 1, result)
+        out3[:, positions, 0] = result / divisor
+        return
+    samples = f3[:, index, :]  # (pre, rows, width, post), one gather
+    terms = [(weights[:, s, None], samples[:, :, s, :]) for s in range(index.shape[1])]
+    result = np.empty(samples.shape[:2] + samples.shape[3:], np.result_type(*terms[0]))
+    _weighted_sum(terms, 1, result)
+    out3[:, positions, :] = result / divisor[:, None]
 
 
 def run_plan_numpy(
@@ -221,9 +247,8 @@ def run_plan_numpy(
     if positions_range is None:
         if plan.block is not None and not skip_block:
             _block_numpy(f3, out3, plan.block)
-        for g in plan.groups:
-            index = g.index % plan.n if plan.periodic else g.index
-            _rows_numpy(f3, out3, g.positions, index, g.weights, g.divisor)
+        for g in plan.edge_rows:
+            _rows_numpy(f3, out3, g.positions, g.index, g.weights, g.divisor)
         return
     start, stop = positions_range
     for g in plan.all_rows():
