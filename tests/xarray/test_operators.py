@@ -4,6 +4,8 @@ import dask
 import dask.array as dsa
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gradkit
 import gradkit.xarray  # noqa: F401
@@ -255,3 +257,50 @@ def test_datetime_coordinates_in_gradient_and_derivative():
     d2 = da.gradkit.derivative("time", order=2, datetime_unit="D")
     assert d2.attrs["units"] == "K d-2"
     np.testing.assert_allclose(d2, 2.0, rtol=1e-9)
+
+
+@st.composite
+def operator_cases(draw):
+    ndim = draw(st.integers(1, 3))
+    shape = tuple(draw(st.integers(8, 14)) for _ in range(ndim))
+    rs = np.random.default_rng(draw(st.integers(0, 2**16)))
+    dims = [f"d{i}" for i in range(ndim)]
+    coords = {}
+    for d, n in zip(dims, shape):
+        if draw(st.booleans()):
+            coords[d] = np.cumsum(rs.uniform(0.5, 1.5, n)) * draw(st.sampled_from([1, -1]))
+    da = xr.DataArray(rs.standard_normal(shape), dims=dims, coords=coords, name="g")
+    k = draw(st.integers(1, ndim))
+    chosen = draw(st.permutations(dims))[:k]
+    orders = [draw(st.integers(1, 2)) for _ in chosen]
+    accuracy = draw(st.sampled_from([2, 4]))
+    periodic = draw(st.booleans())
+    chunked = draw(st.booleans())
+    return da, chosen, orders, accuracy, periodic, chunked
+
+
+@settings(max_examples=40, deadline=None)
+@given(operator_cases())
+def test_operators_equal_gradkits_array_functions(case):
+    da, chosen, orders, accuracy, periodic, chunked = case
+    axes = [da.get_axis_num(d) for d in chosen]
+    xs = [da[d].values for d in chosen]
+    periods = [  # n * step for a dimension without coordinate; beyond the span otherwise
+        len(x) if d not in da.coords else abs(x[-1] - x[0]) * len(x) / (len(x) - 1) + 0.7
+        for d, x in zip(chosen, xs)
+    ]
+    kw = {"boundary": "periodic", "period": dict(zip(chosen, periods))} if periodic else {}
+    akw = {"boundary": "periodic", "period": periods} if periodic else {}
+    # two chunks where each holds the widest stencil (6 points), one chunk otherwise
+    src = da.chunk({d: (6, n - 6) if n >= 12 else n for d, n in da.sizes.items()})
+    src = src if chunked else da
+    mixed = src.gradkit.derivative(dict(zip(chosen, orders)), accuracy=accuracy, **kw)
+    ref = gradkit.derivative(
+        da.values, *xs, axis=tuple(axes), order=tuple(orders), accuracy=accuracy, **akw
+    )
+    np.testing.assert_allclose(mixed.values, ref, rtol=1e-12, atol=1e-10)
+    g = src.gradkit.gradient(list(chosen), accuracy=accuracy, **kw)
+    for d, ax, x, per in zip(chosen, axes, xs, periods):
+        one = {"boundary": "periodic", "period": per} if periodic else {}
+        ref = gradkit.gradient(da.values, x, axis=ax, accuracy=accuracy, **one)
+        np.testing.assert_allclose(g[f"dg_d{d}"].values, ref, rtol=1e-12, atol=1e-10)
