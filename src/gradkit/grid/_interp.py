@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .._validation import short_repr
+from . import _small
 from ._plan import (
     EXTRAPOLATE_CHOICES,
     GridPlan,
@@ -626,7 +627,12 @@ class RegularGridInterpolator:
         xi2, xi_shape = self._prepare_xi(xi)
         if nu is not None:
             nu = _check_nu(nu, len(self._grid))
-        outs = plan.evaluate(xi2, modes, order, fill, nu=nu)
+        if _small.wanted(method, xi2.shape[0], len(self._grid)):
+            outs = _small.evaluate(
+                method, self._grid, self._values, plan, xi2, modes, order, fill, nu
+            )
+        else:
+            outs = plan.evaluate(xi2, modes, order, fill, nu=nu)
         lead = xi_shape[:-1]
         vshape = self._values.shape[len(self._grid) :]
         d = len(self._grid)
