@@ -9,9 +9,11 @@ Sections
    scipy.differentiate.jacobian (one vectorised call) and numdifftools.Gradient per point.
 3. Hessian of 10-variable functions: evaluations and accuracy vs numdifftools.Hessian and
    scipy.differentiate.hessian.
+4. First call in a fresh process, ``import gradkit`` included (numdiff is numpy only: no
+   numba cache is involved, and numba is never imported).
 
-Timings: same process, interleaved repetitions, medians; the numba kernels are warmed up
-before timing. Section 2 also times each library's calls back to back in a fresh process
+Timings: same process, interleaved repetitions, medians; one warm-up call before timing.
+Section 2 also times each library's calls back to back in a fresh process
 (``--fresh-process``, run by the script itself), with glibc's default allocator and with
 one that keeps freed memory, since page faults on memory the allocator gave back between
 calls move the timings by milliseconds. Errors are max |estimate - exact| / max |exact|
@@ -162,7 +164,7 @@ def _fresh_process_child(name, reps):
     t = next(t for t in FUNCTIONS if t.name == name)
     X = np.random.default_rng(0).uniform(-1.0, 1.0, (1000, 10))
     fv = lambda X: t.f(X.T)  # noqa: E731
-    gradient(fv, X, vectorized=True)  # warm-up (numba kernels)
+    gradient(fv, X, vectorized=True)  # warm-up
     res = {}
     for key, fn in (
         ("gk", lambda: gradient(fv, X, vectorized=True)),
@@ -195,7 +197,7 @@ def section_vectorized(lines, reps, nd_points):
     for t in cases:
         G = t.grad(X.T).T
         fv = lambda X, f=t.f: f(X.T)  # noqa: E731
-        gradient(fv, X, vectorized=True)  # warm-up (numba kernels, caches)
+        gradient(fv, X, vectorized=True)  # warm-up
         differentiate.jacobian(t.f, X[:50].T)
         ndg = nd.Gradient(t.f)
         ms, best = _median_times(
@@ -272,6 +274,45 @@ def section_hessian(lines):
     lines.append("")
 
 
+_FIRST_CALLS = {
+    "gradient of a 2-variable function at 1 point": (
+        "gradient(lambda x: np.exp(x[0]) * np.sin(x[1]), [0.3, 0.7])"
+    ),
+    "derivative of sin at 2,000 points": "derivative(np.sin, np.linspace(0, 1, 2000))",
+    "gradient of a 10-variable function at 1,000 points (vectorised)": (
+        "gradient(lambda X: np.exp(X @ np.linspace(0.1, 1, 10) * 0.3), "
+        "np.random.default_rng(0).uniform(-1, 1, (1000, 10)), vectorized=True)"
+    ),
+}
+
+
+def section_first_call(lines, reps):
+    lines.append("## 4. First call in a fresh process (import included)\n")
+    lines.append(
+        "`python -c 'import numpy as np; from gradkit.numdiff import ...; <call>'`, timed "
+        f"inside the process from before the imports; median of {reps} processes.\n"
+    )
+    lines.append("| call | seconds | numba imported |")
+    lines.append("|---|---:|:---:|")
+    for name, call in _FIRST_CALLS.items():
+        code = (
+            "import time; t0 = time.perf_counter(); import sys; import numpy as np; "
+            "from gradkit.numdiff import derivative, gradient; "
+            f"{call}; print(time.perf_counter() - t0, 'numba' in sys.modules)"
+        )
+        runs = []
+        for _ in range(reps):
+            out = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout.split()
+            runs.append((float(out[0]), out[1] == "True"))
+        numba = any(r[1] for r in runs)
+        lines.append(
+            f"| {name} | {np.median([r[0] for r in runs]):.2f} | {'yes' if numba else 'no'} |"
+        )
+    lines.append("")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -293,6 +334,7 @@ def main(argv=None):
     section_accuracy(lines)
     section_vectorized(lines, reps, nd_points)
     section_hessian(lines)
+    section_first_call(lines, 3 if args.quick else 5)
     text = "\n".join(lines)
     print(text)
     out = ROOT / "benchmarks" / "results_numdiff.md"

@@ -112,8 +112,13 @@ def _points(x, directions, dcol, blocks, unit):
     start = 0
     for prow, krow, h, offs in blocks:
         R, c = prow.size, offs.size
-        np.copyto(cols[:, start : start + c * R].reshape(n, c, R), xT.take(prow, axis=1)[:, None])
+        pts = cols[:, start : start + c * R].reshape(n, c, R)  # a view
         t = offs[:, None] * h  # (c, R)
+        if unit and n == 1:  # one variable (derivatives): x + t in one pass
+            np.add(x[:, 0].take(prow), t, out=pts[0])
+            start += c * R
+            continue
+        np.copyto(pts, xT.take(prow, axis=1)[:, None])
         if unit:
             at = (dcol.take(krow) * N + start + np.arange(R)) + (np.arange(c) * R)[:, None]
             flat[at] += t
