@@ -26,6 +26,24 @@ def _not_traceable(method, exc):
     )
 
 
+def _trace(kind, f, g, args, order, X, grad, vmap, jac, hessian):
+    """The derivatives of ``kind`` at the points ``X`` through one framework's transforms.
+
+    ``g`` is ``f`` of one point (see :func:`_point_function`); a derivative differentiates
+    ``f(t, *args)`` ``order`` times, vectorised over ``X[:, 0]``.
+    """
+    if kind == "derivative":
+        D = lambda t: f(t, *args)  # noqa: E731
+        for _ in range(order):
+            D = grad(D)
+        return vmap(D)(X[:, 0])
+    if kind == "gradient":
+        return vmap(grad(g))(X)
+    if kind == "jacobian":
+        return vmap(jac(g))(X)
+    return vmap(hessian(g))(X)
+
+
 def _point_function(f, mode, n, args):
     if mode == "array":
         return lambda x: f(x, *args)
@@ -79,17 +97,8 @@ def differentiate_autodiff(method, kind, f, pts, mode, order, vectorized, args):
             v0 = np.asarray(g(X[0]))
             _check_value(v0, kind)
             try:
-                if kind == "derivative":
-                    D = lambda t: f(t, *args)  # noqa: E731
-                    for _ in range(order):
-                        D = jax.grad(D)
-                    out = jax.vmap(D)(X[:, 0])
-                elif kind == "gradient":
-                    out = jax.vmap(jax.grad(g))(X)
-                elif kind == "jacobian":
-                    out = jax.vmap(jax.jacfwd(g))(X)
-                else:
-                    out = jax.vmap(jax.hessian(g))(X)
+                transforms = (jax.grad, jax.vmap, jax.jacfwd, jax.hessian)
+                out = _trace(kind, f, g, args, order, X, *transforms)
             except untraceable as exc:
                 raise _not_traceable(method, exc) from exc
             out = np.asarray(out)
@@ -113,17 +122,7 @@ def differentiate_autodiff(method, kind, f, pts, mode, order, vectorized, args):
             # warns about its own deprecation (a torch-internal matter).
             warnings.filterwarnings("ignore", category=DeprecationWarning, module="torch")
             try:
-                if kind == "derivative":
-                    D = lambda t: f(t, *args)  # noqa: E731
-                    for _ in range(order):
-                        D = tf.grad(D)
-                    out = tf.vmap(D)(X[:, 0])
-                elif kind == "gradient":
-                    out = tf.vmap(tf.grad(g))(X)
-                elif kind == "jacobian":
-                    out = tf.vmap(tf.jacrev(g))(X)
-                else:
-                    out = tf.vmap(tf.hessian(g))(X)
+                out = _trace(kind, f, g, args, order, X, tf.grad, tf.vmap, tf.jacrev, tf.hessian)
             except RuntimeError as exc:
                 # (torch's message when f calls numpy on a tensor it differentiates)
                 if "numpy()" not in str(exc):
