@@ -394,3 +394,23 @@ def test_infinite_values_beside_x_raise_no_numpy_warning():
         res = derivative(lambda x: np.where(x > 1.0, np.inf, 1.0), 1.0, return_error=True)
     assert all(issubclass(r.category, DifferentiationWarning) for r in rec), rec
     assert not res.success
+
+
+def test_large_problems_never_import_numba():
+    # A gradient at 1,000 points of 10 variables and a Hessian at 200 points ran their
+    # per-entry arithmetic in numba kernels: 2-5 s for the first call with a warm numba cache,
+    # 10-20 s with an empty one. numdiff is numpy only now (see its README).
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import numpy as np; from gradkit.numdiff import gradient, hessian; "
+        "X = np.random.default_rng(0).uniform(-1, 1, (1000, 10)); "
+        "g = gradient(lambda X: np.exp(0.3 * X @ np.linspace(0.1, 1, 10)), X, vectorized=True); "
+        "h = hessian(lambda X: np.sin(X[:, 0] * X[:, 1]) * X[:, 2:].sum(axis=1), X[:200], "
+        "vectorized=True); "
+        "assert g.shape == (1000, 10) and h.shape == (200, 10, 10); "
+        "print('numba' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]
