@@ -315,7 +315,7 @@ def test_exponential_fast_gradient_kernel_gave_zero_for_a_nan_distance(ndim):
     out_v, out_g = np.empty((2, 1)), np.empty((2, 1, ndim))
     _kernels.evaluate(
         x, f._yeps_t(), f.epsilon, _KERNEL_CODES["exponential"], f.powers, f._shift,
-        f._scale, f._coeffs, f._coeffs_t(), 1, out_v, out_g, np.empty((1, 1, 1, 1)),
+        f._scale, f._coeffs_t(), 1, out_v, out_g, np.empty((1, 1, 1, 1)),
     )  # fmt: skip
     assert np.all(np.isnan(out_v[0])) and np.all(np.isnan(out_g[0]))
     v, g = f.value_and_gradient(x[1:])

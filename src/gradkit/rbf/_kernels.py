@@ -2,49 +2,37 @@
 
 Everything here is plain arithmetic on arrays that the public layer has already validated:
 no checks, no Python objects, no allocation per point (work space is allocated once per
-block of rows).  Radial functions are written as functions of the *squared* scaled distance
-``s2 = |eps*x - eps*y|**2`` so that kernels that do not need ``sqrt`` (Gaussian, inverse
-quadratic, ...) never take one.
+range of chunks).  The radial functions are those of :mod:`._radial`, compiled here with a
+vectorisable exponential; each kernel is made by a memoised factory whose closure holds only
+the radial function's integer code (and the derivative order), so numba compiles -- and
+caches on disk -- one specialisation per kernel and order, with every branch on the kernel
+folded away and one fused loop for all of them.
 
-For a radial function ``phi(s)`` of ``z = eps*(x - y)``, ``s = |z|``, the derivatives are
-
-    grad_z phi = g1(s) z,                 g1 = phi'(s)/s
-    hess_z phi = g1(s) I + g2(s) z z^T,   g2 = (phi''(s) - phi'(s)/s)/s**2 = g1'(s)/s
-
-and ``grad_x = eps * grad_z``, ``hess_x = eps**2 * hess_z``.  ``_phi_derivs`` returns
-``(phi, g1, g2)`` in closed forms that are finite wherever the limit exists.  At ``s = 0``
-the conventions documented in ``_rbfinterp.py`` apply: ``g1 = g2 = 0`` for ``linear``,
-``exponential`` and ``thin_plate_spline`` (the centre's own term then contributes nothing to
-the gradient and Hessian), ``g2 = 0`` where ``g2 z z^T -> 0``.
+Parallel kernels are chunk kernels run by :func:`gradkit._parallel.run_chunks`; the
+functions without a leading underscore are the Python entry points that launch them.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import types
 
 import numba
 import numpy as np
-from numba import prange
+from numba.np.linalg import _LAPACK, ensure_lapack
 
-from .._parallel import parallel_kernel
+from .._parallel import chunk_kernel, run_chunks
+from . import _radial
+from ._numpy import polynomial_matrix
 
-# kernel codes (keep in sync with _rbfinterp._KERNEL_CODES)
-LINEAR = 0
-TPS = 1
-CUBIC = 2
-QUINTIC = 3
-MQ = 4
-IMQ = 5
-IQ = 6
-GAUSSIAN = 7
-EXPONENTIAL = 8
-MATERN32 = 9
-MATERN52 = 10
+ensure_lapack()  # LAPACK through scipy, for numba's dgesv (local mode)
 
-_SQRT3 = math.sqrt(3.0)
-_SQRT5 = math.sqrt(5.0)
+_ROWS_PER_CHUNK = 32
+_TILE = 256  # centres per pass of the fused loops (the scratch stays in L1)
 
-_ROWS_PER_BLOCK = 32
+# reassociate sums so reductions vectorise; NaN and inf keep their IEEE meaning
+_FM = {"reassoc", "contract", "nsz"}
 
 # exp(x) for x <= 0, written so LLVM can vectorise it (libm's exp is a scalar call):
 # Cody-Waite reduction x = n ln2 + r, |r| <= ln2/2, degree-13 Taylor polynomial, and 2**n
@@ -92,112 +80,61 @@ def vexp_values(x, out):
         out[i] = vexp(x[i])
 
 
-@numba.njit(cache=True)
-def _phi(kind, s2):
-    """Radial function of the squared scaled distance ``s2``."""
-    if kind == GAUSSIAN:
-        return vexp(-s2)
-    elif kind == TPS:
-        if s2 == 0.0:
-            return 0.0
-        return 0.5 * s2 * math.log(s2)
-    elif kind == LINEAR:
-        return -math.sqrt(s2)
-    elif kind == CUBIC:
-        return s2 * math.sqrt(s2)
-    elif kind == QUINTIC:
-        return -s2 * s2 * math.sqrt(s2)
-    elif kind == MQ:
-        return -math.sqrt(s2 + 1.0)
-    elif kind == IMQ:
-        return 1.0 / math.sqrt(s2 + 1.0)
-    elif kind == IQ:
-        return 1.0 / (s2 + 1.0)
-    elif kind == EXPONENTIAL:
-        return vexp(-math.sqrt(s2))
-    elif kind == MATERN32:
-        s = _SQRT3 * math.sqrt(s2)
-        return (1.0 + s) * vexp(-s)
-    else:  # MATERN52
-        s = _SQRT5 * math.sqrt(s2)
-        return (1.0 + s + s * s / 3.0) * vexp(-s)
+def _scalar(formula):
+    """``formula`` of :mod:`._radial` compiled with scalar ``exp``/``sqrt``/``log``."""
+    env = dict(formula.__globals__, exp=vexp, sqrt=math.sqrt, log=math.log)
+    function = types.FunctionType(formula.__code__, env, formula.__name__)
+    return numba.njit(inline="always")(function)
 
 
-@numba.njit(cache=True)
-def _phi_derivs(kind, s2):
-    """Return ``(phi, g1, g2)`` at the squared scaled distance ``s2`` (see module doc)."""
-    if kind == GAUSSIAN:
-        e = vexp(-s2)
-        return e, -2.0 * e, 4.0 * e
-    elif kind == TPS:
-        if s2 == 0.0:
-            return 0.0, 0.0, 0.0
-        ls = 0.5 * math.log(s2)
-        return s2 * ls, 2.0 * ls + 1.0, 2.0 / s2
-    elif kind == LINEAR:
-        if s2 == 0.0:
-            return 0.0, 0.0, 0.0
-        s = math.sqrt(s2)
-        return -s, -1.0 / s, 1.0 / (s * s2)
-    elif kind == CUBIC:
-        s = math.sqrt(s2)
-        if s2 == 0.0:
-            return 0.0, 0.0, 0.0
-        return s2 * s, 3.0 * s, 3.0 / s
-    elif kind == QUINTIC:
-        s = math.sqrt(s2)
-        return -s2 * s2 * s, -5.0 * s2 * s, -15.0 * s
-    elif kind == MQ:
-        q = s2 + 1.0
-        sq = math.sqrt(q)
-        return -sq, -1.0 / sq, 1.0 / (q * sq)
-    elif kind == IMQ:
-        q = s2 + 1.0
-        sq = math.sqrt(q)
-        return 1.0 / sq, -1.0 / (q * sq), 3.0 / (q * q * sq)
-    elif kind == IQ:
-        q = 1.0 / (s2 + 1.0)
-        return q, -2.0 * q * q, 8.0 * q * q * q
-    elif kind == EXPONENTIAL:
-        if s2 == 0.0:
-            return 1.0, 0.0, 0.0
-        s = math.sqrt(s2)
-        e = vexp(-s)
-        return e, -e / s, e * (1.0 + s) / (s2 * s)
-    elif kind == MATERN32:
-        s = math.sqrt(s2)
-        e = vexp(-_SQRT3 * s)
-        if s2 == 0.0:
-            return 1.0, -3.0, 0.0
-        return (1.0 + _SQRT3 * s) * e, -3.0 * e, 3.0 * _SQRT3 * e / s
-    else:  # MATERN52
-        sa = _SQRT5 * math.sqrt(s2)
-        e = vexp(-sa)
-        return (
-            (1.0 + sa + sa * sa / 3.0) * e,
-            -(5.0 / 3.0) * (1.0 + sa) * e,
-            (25.0 / 3.0) * e,
-        )
+_SCALAR = tuple(map(_scalar, _radial.FORMULAS))
+
+# The kernels below are templates: `_specialise` compiles each for one radial function and
+# derivative order, bound to these two globals (numba freezes globals as constants).
+RADIAL = _SCALAR[0]
+NDERIV = 0
 
 
-@numba.njit(cache=True)
-def phi_values(kind, s2, out):
-    """Vectorised ``phi`` (used by tests)."""
-    for i in range(s2.shape[0]):
-        out[i] = _phi(kind, s2[i])
+def _specialise(template, kind, nderiv=0, **options):
+    """``template`` as a chunk kernel with ``RADIAL`` the radial function ``kind`` and
+    ``NDERIV`` = ``nderiv``.
+
+    Its name carries both, so numba's disk cache keeps one entry per specialisation.
+    """
+    env = dict(template.__globals__, RADIAL=_SCALAR[kind], NDERIV=nderiv)
+    function = types.FunctionType(template.__code__, env, template.__name__)
+    function.__qualname__ = f"{template.__name__}_{_radial.NAMES[kind]}_{nderiv}"
+    function.__doc__ = template.__doc__
+    return chunk_kernel(**options)(function)
 
 
-@numba.njit(cache=True)
-def phi_derivs_values(kind, s2, out):
-    """Vectorised ``(phi, g1, g2)`` into ``out[:, 0:3]`` (used by tests)."""
-    for i in range(s2.shape[0]):
-        p, g1, g2 = _phi_derivs(kind, s2[i])
+def _phi_rows(lo, hi, s2, out):
+    """``out[i] = (phi, g1, g2)`` at ``s2[i]`` (used by tests)."""
+    for i in range(lo, hi):
+        p, g1, g2 = RADIAL(s2[i])
         out[i, 0] = p
         out[i, 1] = g1
         out[i, 2] = g2
 
 
-@numba.njit(cache=True, inline="always")
+@functools.cache
+def _phi_kernel(kind):
+    return _specialise(_phi_rows, kind)
+
+
+def phi_derivs_values(kind, s2, out):
+    """``(phi, g1, g2)`` of radial function ``kind`` at ``s2`` into ``out[:, 0:3]``."""
+    _phi_kernel(kind)(0, s2.shape[0], s2, out)
+
+
+def phi_values(kind, s2, out):
+    """``phi`` of radial function ``kind`` at ``s2`` into ``out``."""
+    full = np.empty((s2.shape[0], 3))
+    phi_derivs_values(kind, s2, full)
+    out[:] = full[:, 0]
+
+
+@numba.njit(inline="always")
 def _mono(xhat, powers, k, a, b):
     """Monomial ``k`` at ``xhat``, differentiated w.r.t. ``xhat[a]`` and ``xhat[b]``.
 
@@ -222,339 +159,237 @@ def _mono(xhat, powers, k, a, b):
     return val
 
 
-@parallel_kernel()
-def build_system(yeps, yhat, smoothing, kind, powers, lhs):
-    """Fill ``lhs`` with ``[[K + diag(smoothing), P], [P^T, 0]]``."""
-    n, nd = yeps.shape
+@numba.njit(inline="always")
+def _accumulate(radial, nderiv, xe, yt, n, wt, s2, f0, f1, f2, av, ag, ah):
+    """The kernel part of the interpolant at the scaled point ``xe``, one fused pass.
+
+    ``yt`` (nd, >= n) holds the scaled centres by coordinate, ``wt`` (ns, >= n) their
+    weights.  Sets ``av[c] = sum_j w_cj phi_j``, and for ``nderiv >= 1``
+    ``ag[c, t] = sum_j w_cj g1_j z_jt``, for ``nderiv >= 2`` the lower triangle of
+    ``ah[c] = sum_j w_cj (g1_j I + g2_j z_j z_j^T)`` (``z_j = xe - y_j``).  Centres go in
+    tiles: squared distances and radial factors of a tile into the scratch ``s2, f0, f1,
+    f2`` (length ``_TILE``), then one reduction per output; every loop runs over centres,
+    so all of them vectorise, in any dimension.
+    """
+    nd = xe.shape[0]
+    ns = wt.shape[0]
+    for c in range(ns):
+        av[c] = 0.0
+        for t in range(nd):
+            ag[c, t] = 0.0
+            for u in range(nd):
+                ah[c, t, u] = 0.0
+    for a in range(0, n, _TILE):
+        w = min(n, a + _TILE) - a
+        for j in range(w):
+            s2[j] = 0.0
+        for t in range(nd):
+            xt = xe[t]
+            for j in range(w):
+                dz = xt - yt[t, a + j]
+                s2[j] += dz * dz
+        for j in range(w):
+            p, q1, q2 = radial(s2[j])
+            f0[j] = p
+            if nderiv >= 1:
+                f1[j] = q1
+            if nderiv >= 2:
+                f2[j] = q2
+        for c in range(ns):
+            acc = 0.0
+            for j in range(w):
+                acc += f0[j] * wt[c, a + j]
+            av[c] += acc
+            if nderiv >= 1:
+                for t in range(nd):
+                    xt = xe[t]
+                    acc = 0.0
+                    for j in range(w):
+                        acc += f1[j] * wt[c, a + j] * (xt - yt[t, a + j])
+                    ag[c, t] += acc
+            if nderiv >= 2:
+                acc = 0.0
+                for j in range(w):
+                    acc += f1[j] * wt[c, a + j]
+                for t in range(nd):
+                    ah[c, t, t] += acc
+                for t in range(nd):
+                    xt = xe[t]
+                    for u in range(t + 1):
+                        xu = xe[u]
+                        acc = 0.0
+                        for j in range(w):
+                            acc += f2[j] * wt[c, a + j] * (xt - yt[t, a + j]) * (xu - yt[u, a + j])
+                        ah[c, t, u] += acc
+
+
+@numba.njit(inline="always")
+def _finish(nderiv, q, xh, powers, wt, n, eps, scale, av, ag, ah, out_v, out_g, out_h):
+    """Add the polynomial tail (weights ``wt[:, n:]``) to the kernel sums ``av, ag, ah`` of
+    :func:`_accumulate` and write point ``q``'s value, gradient and Hessian."""
     m = powers.shape[0]
-    for i in prange(n):
-        for j in range(n):
-            s2 = 0.0
-            for t in range(nd):
-                dz = yeps[i, t] - yeps[j, t]
-                s2 += dz * dz
-            lhs[i, j] = _phi(kind, s2)
-        lhs[i, i] += smoothing[i]
-        for k in range(m):
-            v = _mono(yhat[i], powers, k, -1, -1)
-            lhs[i, n + k] = v
-            lhs[n + k, i] = v
+    ns, nd = ag.shape
     for k in range(m):
-        for k2 in range(m):
-            lhs[n + k, n + k2] = 0.0
+        pv = _mono(xh, powers, k, -1, -1)
+        for c in range(ns):
+            av[c] += pv * wt[c, n + k]
+    for c in range(ns):
+        out_v[q, c] = av[c]
+    if nderiv >= 1:
+        for c in range(ns):
+            for t in range(nd):
+                gsum = 0.0
+                for k in range(m):
+                    gsum += _mono(xh, powers, k, t, -1) * wt[c, n + k]
+                out_g[q, c, t] = eps * ag[c, t] + gsum / scale[t]
+    if nderiv >= 2:
+        for c in range(ns):
+            for t in range(nd):
+                for u in range(t + 1):
+                    hsum = 0.0
+                    for k in range(m):
+                        hsum += _mono(xh, powers, k, t, u) * wt[c, n + k]
+                    h = eps * eps * ah[c, t, u] + hsum / (scale[t] * scale[u])
+                    out_h[q, c, t, u] = h
+                    out_h[q, c, u, t] = h
 
 
-@parallel_kernel()
-def polynomial_matrix(xhat, powers, out):
-    """``out[i, k] = prod(xhat[i]**powers[k])``."""
-    for i in prange(xhat.shape[0]):
-        for k in range(powers.shape[0]):
-            out[i, k] = _mono(xhat[i], powers, k, -1, -1)
+def _chunks(rows):
+    return (rows + _ROWS_PER_CHUNK - 1) // _ROWS_PER_CHUNK
 
 
-@parallel_kernel()
+# ------------------------------------------------------------------------ kernel matrices
+def _pairs_rows(lo, hi, xt, yt, out):
+    """``out[i, j] = phi(|x_i - y_j|)`` for the ``j < ny`` of rows ``i`` of the chunks."""
+    nd, nx = xt.shape
+    ny = yt.shape[1]
+    for i in range(lo * _ROWS_PER_CHUNK, min(nx, hi * _ROWS_PER_CHUNK)):
+        row = out[i]
+        for j in range(ny):
+            row[j] = 0.0
+        for t in range(nd):
+            xv = xt[t, i]
+            for j in range(ny):
+                dz = xv - yt[t, j]
+                row[j] += dz * dz
+        for j in range(ny):
+            row[j] = RADIAL(row[j])[0]
+
+
+@functools.cache
+def _pairs(kind):
+    return _specialise(_pairs_rows, kind, 0)
+
+
+def _kernel_rows(xeps, yeps, kind, out):
+    xt = np.ascontiguousarray(xeps.T)
+    yt = xt if yeps is xeps else np.ascontiguousarray(yeps.T)
+    nx, nd = xeps.shape
+    run_chunks(_pairs(kind), _chunks(nx), nx * yeps.shape[0] * (nd + 4), xt, yt, out)
+
+
 def kernel_cross(xeps, yeps, kind, out):
     """``out[i, j] = phi(|xeps[i] - yeps[j]|)`` (a block of the kernel matrix)."""
-    nx, nd = xeps.shape
-    ny = yeps.shape[0]
-    for i in prange(nx):
-        for j in range(ny):
-            s2 = 0.0
-            for t in range(nd):
-                dz = xeps[i, t] - yeps[j, t]
-                s2 += dz * dz
-            out[i, j] = _phi(kind, s2)
+    _kernel_rows(xeps, yeps, kind, out)
 
 
-# reassociate sums so reductions vectorise; NaN and inf keep their IEEE meaning
-_FM = {"reassoc", "contract", "nsz", "arcp"}
+def build_system(yeps, yhat, smoothing, kind, powers, lhs):
+    """Fill ``lhs`` with ``[[K + diag(smoothing), P], [P^T, 0]]``."""
+    n = yeps.shape[0]
+    _kernel_rows(yeps, yeps, kind, lhs)
+    lhs[np.arange(n), np.arange(n)] += smoothing
+    if powers.shape[0]:
+        pmat = polynomial_matrix(yhat, powers)
+        lhs[:n, n:] = pmat
+        lhs[n:, :n] = pmat.T
+        lhs[n:, n:] = 0.0
 
 
-@numba.njit(cache=True, fastmath=_FM)
-def _fast_sum(kind, xi, yeps_t, wt, c):
-    """Fused, vectorised ``sum_j phi(|xi - yeps_j|) wt[c, j]`` for the Gaussian and
-    exponential kernels in 1-3 dimensions (the caller checks ``has_fast_path``)."""
-    nd, n = yeps_t.shape
-    acc = 0.0
-    if kind == GAUSSIAN:
-        if nd == 1:
-            x0 = xi[0]
-            for j in range(n):
-                d0 = x0 - yeps_t[0, j]
-                acc += vexp(-(d0 * d0)) * wt[c, j]
-        elif nd == 2:
-            x0 = xi[0]
-            x1 = xi[1]
-            for j in range(n):
-                d0 = x0 - yeps_t[0, j]
-                d1 = x1 - yeps_t[1, j]
-                acc += vexp(-(d0 * d0 + d1 * d1)) * wt[c, j]
-        else:
-            x0 = xi[0]
-            x1 = xi[1]
-            x2 = xi[2]
-            for j in range(n):
-                d0 = x0 - yeps_t[0, j]
-                d1 = x1 - yeps_t[1, j]
-                d2 = x2 - yeps_t[2, j]
-                acc += vexp(-(d0 * d0 + d1 * d1 + d2 * d2)) * wt[c, j]
-    else:  # EXPONENTIAL
-        if nd == 1:
-            x0 = xi[0]
-            for j in range(n):
-                d0 = x0 - yeps_t[0, j]
-                acc += vexp(-math.sqrt(d0 * d0)) * wt[c, j]
-        elif nd == 2:
-            x0 = xi[0]
-            x1 = xi[1]
-            for j in range(n):
-                d0 = x0 - yeps_t[0, j]
-                d1 = x1 - yeps_t[1, j]
-                acc += vexp(-math.sqrt(d0 * d0 + d1 * d1)) * wt[c, j]
-        else:
-            x0 = xi[0]
-            x1 = xi[1]
-            x2 = xi[2]
-            for j in range(n):
-                d0 = x0 - yeps_t[0, j]
-                d1 = x1 - yeps_t[1, j]
-                d2 = x2 - yeps_t[2, j]
-                acc += vexp(-math.sqrt(d0 * d0 + d1 * d1 + d2 * d2)) * wt[c, j]
-    return acc
+# ---------------------------------------------------------------- matrix-free products
+def _matvec_rows(lo, hi, yt, vt, out):
+    """``out[i] = sum_j phi(|y_i - y_j|) v_j`` for the rows of the chunks."""
+    nd, n = yt.shape
+    ns = vt.shape[0]
+    s2 = np.empty(_TILE)
+    f0 = np.empty(_TILE)
+    xe = np.empty(nd)
+    av = np.empty(ns)
+    ag = np.empty((ns, nd))
+    ah = np.empty((ns, nd, nd))
+    for i in range(lo * _ROWS_PER_CHUNK, min(n, hi * _ROWS_PER_CHUNK)):
+        for t in range(nd):
+            xe[t] = yt[t, i]
+        _accumulate(RADIAL, 0, xe, yt, n, vt, s2, f0, f0, f0, av, ag, ah)
+        for c in range(ns):
+            out[i, c] = av[c]
 
 
-@numba.njit(cache=True, fastmath=_FM)
-def _fast_grad(kind, xi, yeps_t, wt, g):
-    """Fused value and ``g[t] = sum_j w_j g1_j z_jt`` (one column) for the Gaussian and
-    exponential kernels in 1-3 dimensions."""
-    nd, n = yeps_t.shape
-    acc = 0.0
-    a0 = 0.0
-    a1 = 0.0
-    a2 = 0.0
-    x0 = xi[0]
-    x1 = xi[1] if nd > 1 else 0.0
-    x2 = xi[2] if nd > 2 else 0.0
-    for j in range(n):
-        d0 = x0 - yeps_t[0, j]
-        d1 = x1 - yeps_t[1, j] if nd > 1 else 0.0
-        d2 = x2 - yeps_t[2, j] if nd > 2 else 0.0
-        s2 = d0 * d0 + d1 * d1 + d2 * d2
-        w = wt[0, j]
-        if kind == GAUSSIAN:
-            e = vexp(-s2)
-            wg = -2.0 * e * w
-        else:
-            s = math.sqrt(s2)
-            e = vexp(-s)
-            wg = 0.0 if s2 == 0.0 else -e * w / s  # NaN s2 (a NaN query) stays NaN
-        acc += e * w
-        a0 += wg * d0
-        a1 += wg * d1
-        a2 += wg * d2
-    g[0] = a0
-    if nd > 1:
-        g[1] = a1
-    if nd > 2:
-        g[2] = a2
-    return acc
+@functools.cache
+def _matvec(kind):
+    return _specialise(_matvec_rows, kind, 0, fastmath=_FM)
 
 
-@numba.njit(cache=True, inline="always")
-def has_fast_path(kind, nd):
-    return (kind == GAUSSIAN or kind == EXPONENTIAL) and nd <= 3
-
-
-@parallel_kernel()
 def kernel_matvec(yeps_t, kind, vt, out):
     """``out = K v`` with ``K[i, j] = phi(|yeps[i] - yeps[j]|)``, never storing ``K``.
 
     ``yeps_t`` is the (ndim, n) transpose of the scaled centres and ``vt`` the (nrhs, n)
-    transpose of ``v``; ``out`` is (n, nrhs).  Parallel over blocks of rows; one fused
-    loop over the centres per row (vectorised for the Gaussian and exponential kernels).
+    transpose of ``v``; ``out`` is (n, nrhs).
     """
     nd, n = yeps_t.shape
-    ns = vt.shape[0]
-    fast = has_fast_path(kind, nd)
-    nblocks = (n + _ROWS_PER_BLOCK - 1) // _ROWS_PER_BLOCK
-    for blk in prange(nblocks):
-        i0 = blk * _ROWS_PER_BLOCK
-        i1 = min(n, i0 + _ROWS_PER_BLOCK)
-        xi = np.empty(nd)
-        for i in range(i0, i1):
-            for t in range(nd):
-                xi[t] = yeps_t[t, i]
-            for c in range(ns):
-                if fast:
-                    out[i, c] = _fast_sum(kind, xi, yeps_t, vt, c)
-                else:
-                    a0 = 0.0
-                    for j in range(n):
-                        s2 = 0.0
-                        for t in range(nd):
-                            dz = xi[t] - yeps_t[t, j]
-                            s2 += dz * dz
-                        a0 += _phi(kind, s2) * vt[c, j]
-                    out[i, c] = a0
+    work = n * n * vt.shape[0] * (nd + 4)
+    run_chunks(_matvec(kind), _chunks(n), work, yeps_t, vt, out)
 
 
-@parallel_kernel()
-def evaluate(
-    x, yeps_t, eps, kind, powers, shift, scale, coeffs, coeffs_t, nderiv, out_v, out_g, out_h
-):
+# ------------------------------------------------------------------------- evaluation
+def _evaluate_rows(lo, hi, x, yt, wt, eps, powers, shift, scale, out_v, out_g, out_h):
+    """Values (and derivatives up to ``nderiv``) at the rows of ``x`` of the chunks."""
+    nq, nd = x.shape
+    n = yt.shape[1]
+    ns = wt.shape[0]
+    s2 = np.empty(_TILE)
+    f0 = np.empty(_TILE)
+    f1 = np.empty(_TILE)
+    f2 = np.empty(_TILE)
+    xe = np.empty(nd)
+    xh = np.empty(nd)
+    av = np.empty(ns)
+    ag = np.empty((ns, nd))
+    ah = np.empty((ns, nd, nd))
+    for q in range(lo * _ROWS_PER_CHUNK, min(nq, hi * _ROWS_PER_CHUNK)):
+        for t in range(nd):
+            xe[t] = x[q, t] * eps
+            xh[t] = (x[q, t] - shift[t]) / scale[t]
+        _accumulate(RADIAL, NDERIV, xe, yt, n, wt, s2, f0, f1, f2, av, ag, ah)
+        _finish(NDERIV, q, xh, powers, wt, n, eps, scale, av, ag, ah, out_v, out_g, out_h)
+
+
+@functools.cache
+def _evaluator(kind, nderiv):
+    return _specialise(_evaluate_rows, kind, nderiv, fastmath=_FM)
+
+
+def evaluate(x, yeps_t, eps, kind, powers, shift, scale, coeffs_t, nderiv, out_v, out_g, out_h):
     """Evaluate ``f(x) = sum_j a_j phi(|eps x - eps y_j|) + sum_k b_k P_k((x - shift)/scale)``.
 
-    ``coeffs`` is (n + m, ns): kernel weights then monomial weights.  Writes values to
-    ``out_v`` (nq, ns); if ``nderiv >= 1`` gradients to ``out_g`` (nq, ns, nd); if
-    ``nderiv >= 2`` Hessians to ``out_h`` (nq, ns, nd, nd).  Unused outputs may be dummies.
-    ``coeffs_t`` is the (ns, n) transpose of the kernel weights (for the fused loops).
+    ``coeffs_t`` is the (ns, n + m) transpose of the weights (kernel weights, then monomial
+    weights).  Writes values to ``out_v`` (nq, ns); if ``nderiv >= 1`` gradients to
+    ``out_g`` (nq, ns, nd); if ``nderiv >= 2`` Hessians to ``out_h`` (nq, ns, nd, nd).
+    Unused outputs may be dummies.
     """
-    nq = x.shape[0]
-    nd, n = yeps_t.shape
-    m = powers.shape[0]
-    ns = coeffs.shape[1]
-    fast = has_fast_path(kind, nd)
-    nblocks = (nq + _ROWS_PER_BLOCK - 1) // _ROWS_PER_BLOCK
-    for blk in prange(nblocks):
-        q0 = blk * _ROWS_PER_BLOCK
-        q1 = min(nq, q0 + _ROWS_PER_BLOCK)
-        xe = np.empty(nd)
-        xh = np.empty(nd)
-        z = np.empty(nd)
-        accv = np.empty(ns)
-        accg = np.empty((ns, nd))
-        acch = np.empty((ns, nd, nd))
-        for q in range(q0, q1):
-            for t in range(nd):
-                xe[t] = x[q, t] * eps
-                xh[t] = (x[q, t] - shift[t]) / scale[t]
-            for c in range(ns):
-                accv[c] = 0.0
-            if fast and nderiv == 0:
-                for c in range(ns):
-                    accv[c] = _fast_sum(kind, xe, yeps_t, coeffs_t, c)
-            elif fast and nderiv == 1 and ns == 1:
-                accv[0] = _fast_grad(kind, xe, yeps_t, coeffs_t, accg[0])
-            elif nderiv == 0:
-                if ns == 1:
-                    a0 = 0.0
-                    for j in range(n):
-                        s2 = 0.0
-                        for t in range(nd):
-                            dz = xe[t] - yeps_t[t, j]
-                            s2 += dz * dz
-                        a0 += _phi(kind, s2) * coeffs[j, 0]
-                    accv[0] = a0
-                else:
-                    for j in range(n):
-                        s2 = 0.0
-                        for t in range(nd):
-                            dz = xe[t] - yeps_t[t, j]
-                            s2 += dz * dz
-                        ph = _phi(kind, s2)
-                        for c in range(ns):
-                            accv[c] += ph * coeffs[j, c]
-            else:
-                for c in range(ns):
-                    for t in range(nd):
-                        accg[c, t] = 0.0
-                        if nderiv >= 2:
-                            for u in range(nd):
-                                acch[c, t, u] = 0.0
-                for j in range(n):
-                    s2 = 0.0
-                    for t in range(nd):
-                        dz = xe[t] - yeps_t[t, j]
-                        z[t] = dz
-                        s2 += dz * dz
-                    ph, g1, g2 = _phi_derivs(kind, s2)
-                    for c in range(ns):
-                        w = coeffs[j, c]
-                        accv[c] += ph * w
-                        wg1 = w * g1
-                        for t in range(nd):
-                            accg[c, t] += wg1 * z[t]
-                        if nderiv >= 2:
-                            wg2 = w * g2
-                            for t in range(nd):
-                                acch[c, t, t] += wg1
-                                for u in range(nd):
-                                    acch[c, t, u] += wg2 * z[t] * z[u]
-            # polynomial tail
-            for k in range(m):
-                pv = _mono(xh, powers, k, -1, -1)
-                for c in range(ns):
-                    accv[c] += pv * coeffs[n + k, c]
-            for c in range(ns):
-                out_v[q, c] = accv[c]
-            if nderiv >= 1:
-                for c in range(ns):
-                    for t in range(nd):
-                        gsum = 0.0
-                        for k in range(m):
-                            gsum += _mono(xh, powers, k, t, -1) * coeffs[n + k, c]
-                        out_g[q, c, t] = eps * accg[c, t] + gsum / scale[t]
-            if nderiv >= 2:
-                for c in range(ns):
-                    for t in range(nd):
-                        for u in range(nd):
-                            hsum = 0.0
-                            for k in range(m):
-                                hsum += _mono(xh, powers, k, t, u) * coeffs[n + k, c]
-                            out_h[q, c, t, u] = eps * eps * acch[c, t, u] + hsum / (
-                                scale[t] * scale[u]
-                            )
+    nq, nd = x.shape
+    n = yeps_t.shape[1]
+    work = nq * n * coeffs_t.shape[0] * (nd + 4) * (1 + nderiv)
+    args = (x, yeps_t, coeffs_t, float(eps), powers, shift, scale, out_v, out_g, out_h)
+    run_chunks(_evaluator(kind, nderiv), _chunks(nq), work, *args)
 
 
-@numba.njit(cache=True, inline="always")
-def _lu_solve_inplace(a, b, nn):
-    """Solve ``a[:nn, :nn] x = b[:nn]`` by Gaussian elimination with partial pivoting.
-
-    Overwrites ``a`` and ``b`` (solution in ``b``).  Returns False on an exactly zero pivot
-    (what LAPACK's ``dgesv`` reports as a singular matrix).
-    """
-    ns = b.shape[1]
-    for col in range(nn):
-        piv = col
-        best = abs(a[col, col])
-        for r in range(col + 1, nn):
-            v = abs(a[r, col])
-            if v > best:
-                best = v
-                piv = r
-        if best == 0.0:
-            return False
-        if piv != col:
-            for cc in range(nn):
-                tmp = a[col, cc]
-                a[col, cc] = a[piv, cc]
-                a[piv, cc] = tmp
-            for cc in range(ns):
-                tmp = b[col, cc]
-                b[col, cc] = b[piv, cc]
-                b[piv, cc] = tmp
-        inv = 1.0 / a[col, col]
-        for r in range(col + 1, nn):
-            f = a[r, col] * inv
-            if f != 0.0:
-                for cc in range(col + 1, nn):
-                    a[r, cc] -= f * a[col, cc]
-                for cc in range(ns):
-                    b[r, cc] -= f * b[col, cc]
-    for col in range(nn - 1, -1, -1):
-        inv = 1.0 / a[col, col]
-        for cc in range(ns):
-            s = b[col, cc]
-            for r in range(col + 1, nn):
-                s -= a[col, r] * b[r, cc]
-            b[col, cc] = s * inv
-    return True
-
-
+# ------------------------------------------------------------------------- local mode
+_xgesv = _LAPACK().numba_xgesv(numba.types.float64)  # LAPACK dgesv through numba
+_DOUBLE = ord("d")
 _RANK_TOL = 10.0 * 2.220446049250313e-16
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(inline="always")
 def _poly_rank_deficient(a, k, m, w):
     """Whether the polynomial block ``a[:k, k:k + m]`` is numerically rank deficient.
 
@@ -599,7 +434,101 @@ def _poly_rank_deficient(a, k, m, w):
     return False
 
 
-@parallel_kernel()
+def _local_rows(lo, hi, x, idx, y, d, smoothing, eps, powers, out_v, out_g, out_h, status):
+    """One neighbourhood solve (LAPACK ``dgesv``) and evaluation per query of the chunks."""
+    nq, nd = x.shape
+    k = idx.shape[1]
+    m = powers.shape[0]
+    ns = d.shape[1]
+    nn = k + m
+    a = np.empty((nn, nn))  # symmetric, so its C order is LAPACK's column order
+    bt = np.empty((ns, nn))  # the right-hand sides, then the weights, by column
+    ipiv = np.empty(nn, dtype=np.int32)
+    yt = np.empty((nd, k))
+    yh = np.empty(nd)
+    shift = np.empty(nd)
+    scale = np.empty(nd)
+    xe = np.empty(nd)
+    xh = np.empty(nd)
+    s2 = np.empty(_TILE)
+    f0 = np.empty(_TILE)
+    f1 = np.empty(_TILE)
+    f2 = np.empty(_TILE)
+    av = np.empty(ns)
+    ag = np.empty((ns, nd))
+    ah = np.empty((ns, nd, nd))
+    work = np.empty((k, m))
+    for q in range(lo * _ROWS_PER_CHUNK, min(nq, hi * _ROWS_PER_CHUNK)):
+        # shift and scale of the polynomial domain on this neighbourhood
+        for t in range(nd):
+            lo_t = y[idx[q, 0], t]
+            hi_t = lo_t
+            for i in range(1, k):
+                v = y[idx[q, i], t]
+                lo_t = min(lo_t, v)
+                hi_t = max(hi_t, v)
+            shift[t] = (hi_t + lo_t) / 2.0
+            sc = (hi_t - lo_t) / 2.0
+            scale[t] = 1.0 if sc == 0.0 else sc
+        for i in range(k):
+            for t in range(nd):
+                yt[t, i] = y[idx[q, i], t] * eps
+        # kernel block: squared distances of the lower triangle, then phi, mirrored
+        for i in range(k):
+            row = a[i]
+            for j in range(i + 1):
+                row[j] = 0.0
+            for t in range(nd):
+                yv = yt[t, i]
+                for j in range(i + 1):
+                    dz = yv - yt[t, j]
+                    row[j] += dz * dz
+            for j in range(i + 1):
+                row[j] = RADIAL(row[j])[0]
+            for j in range(i):
+                a[j, i] = row[j]
+            row[i] += smoothing[idx[q, i]]
+            for t in range(nd):
+                yh[t] = (y[idx[q, i], t] - shift[t]) / scale[t]
+            for kk in range(m):
+                pv = _mono(yh, powers, kk, -1, -1)
+                row[k + kk] = pv
+                a[k + kk, i] = pv
+            for c in range(ns):
+                bt[c, i] = d[idx[q, i], c]
+        for kk in range(m):
+            for k2 in range(m):
+                a[k + kk, k + k2] = 0.0
+            for c in range(ns):
+                bt[c, k + kk] = 0.0
+        if m > 0 and _poly_rank_deficient(a, k, m, work):
+            status[q] = 2
+        elif _xgesv(_DOUBLE, nn, ns, a.ctypes, nn, ipiv.ctypes, bt.ctypes, nn) != 0:
+            status[q] = 1  # an exactly zero pivot: a singular system
+        else:
+            status[q] = 0
+        if status[q] != 0:
+            for c in range(ns):
+                out_v[q, c] = np.nan
+                if NDERIV >= 1:
+                    for t in range(nd):
+                        out_g[q, c, t] = np.nan
+                        if NDERIV >= 2:
+                            for u in range(nd):
+                                out_h[q, c, t, u] = np.nan
+            continue
+        for t in range(nd):
+            xe[t] = x[q, t] * eps
+            xh[t] = (x[q, t] - shift[t]) / scale[t]
+        _accumulate(RADIAL, NDERIV, xe, yt, k, bt, s2, f0, f1, f2, av, ag, ah)
+        _finish(NDERIV, q, xh, powers, bt, k, eps, scale, av, ag, ah, out_v, out_g, out_h)
+
+
+@functools.cache
+def _local_solver(kind, nderiv):
+    return _specialise(_local_rows, kind, nderiv, fastmath=_FM)
+
+
 def local_solve_evaluate(
     x, idx, y, d, smoothing, eps, kind, powers, nderiv, out_v, out_g, out_h, status
 ):
@@ -607,142 +536,12 @@ def local_solve_evaluate(
 
     ``idx`` (nq, k) holds each query's neighbours (sorted).  The polynomial is shifted and
     scaled on each neighbourhood as scipy does.  ``status[q]`` is set to 1 when the
-    neighbourhood system is exactly singular and to 2 when the neighbourhood's polynomial
-    matrix is numerically rank deficient (outputs for that point are then NaN).
+    neighbourhood system is exactly singular (LAPACK's ``dgesv`` meets a zero pivot) and to
+    2 when the neighbourhood's polynomial matrix is numerically rank deficient (outputs for
+    that point are then NaN).
     """
-    nq, nd = x.shape
-    k = idx.shape[1]
-    m = powers.shape[0]
-    ns = d.shape[1]
-    nn = k + m
-    nblocks = (nq + _ROWS_PER_BLOCK - 1) // _ROWS_PER_BLOCK
-    for blk in prange(nblocks):
-        q0 = blk * _ROWS_PER_BLOCK
-        q1 = min(nq, q0 + _ROWS_PER_BLOCK)
-        a = np.empty((nn, nn))
-        b = np.empty((nn, ns))
-        ye = np.empty((k, nd))
-        yh = np.empty(nd)
-        shift = np.empty(nd)
-        scale = np.empty(nd)
-        xe = np.empty(nd)
-        xh = np.empty(nd)
-        z = np.empty(nd)
-        accv = np.empty(ns)
-        accg = np.empty((ns, nd))
-        acch = np.empty((ns, nd, nd))
-        work = np.empty((k, m))
-        for q in range(q0, q1):
-            # shift and scale of the polynomial domain on this neighbourhood
-            for t in range(nd):
-                lo = y[idx[q, 0], t]
-                hi = lo
-                for i in range(1, k):
-                    v = y[idx[q, i], t]
-                    if v < lo:
-                        lo = v
-                    if v > hi:
-                        hi = v
-                shift[t] = (hi + lo) / 2.0
-                sc = (hi - lo) / 2.0
-                scale[t] = 1.0 if sc == 0.0 else sc
-            for i in range(k):
-                for t in range(nd):
-                    ye[i, t] = y[idx[q, i], t] * eps
-            for i in range(k):
-                for j in range(i + 1):
-                    s2 = 0.0
-                    for t in range(nd):
-                        dz = ye[i, t] - ye[j, t]
-                        s2 += dz * dz
-                    ph = _phi(kind, s2)
-                    a[i, j] = ph
-                    a[j, i] = ph
-                a[i, i] += smoothing[idx[q, i]]
-                for t in range(nd):
-                    yh[t] = (y[idx[q, i], t] - shift[t]) / scale[t]
-                for kk in range(m):
-                    pv = _mono(yh, powers, kk, -1, -1)
-                    a[i, k + kk] = pv
-                    a[k + kk, i] = pv
-                for c in range(ns):
-                    b[i, c] = d[idx[q, i], c]
-            for kk in range(m):
-                for k2 in range(m):
-                    a[k + kk, k + k2] = 0.0
-                for c in range(ns):
-                    b[k + kk, c] = 0.0
-            if m > 0 and _poly_rank_deficient(a, k, m, work):
-                status[q] = 2
-                ok = False
-            else:
-                status[q] = 1
-                ok = _lu_solve_inplace(a, b, nn)
-            if not ok:
-                for c in range(ns):
-                    out_v[q, c] = np.nan
-                    if nderiv >= 1:
-                        for t in range(nd):
-                            out_g[q, c, t] = np.nan
-                            if nderiv >= 2:
-                                for u in range(nd):
-                                    out_h[q, c, t, u] = np.nan
-                continue
-            status[q] = 0
-            # evaluate at x[q]
-            for t in range(nd):
-                xe[t] = x[q, t] * eps
-                xh[t] = (x[q, t] - shift[t]) / scale[t]
-            for c in range(ns):
-                accv[c] = 0.0
-                for t in range(nd):
-                    accg[c, t] = 0.0
-                    for u in range(nd):
-                        acch[c, t, u] = 0.0
-            for j in range(k):
-                s2 = 0.0
-                for t in range(nd):
-                    dz = xe[t] - ye[j, t]
-                    z[t] = dz
-                    s2 += dz * dz
-                if nderiv == 0:
-                    ph = _phi(kind, s2)
-                    for c in range(ns):
-                        accv[c] += ph * b[j, c]
-                else:
-                    ph, g1, g2 = _phi_derivs(kind, s2)
-                    for c in range(ns):
-                        w = b[j, c]
-                        accv[c] += ph * w
-                        wg1 = w * g1
-                        for t in range(nd):
-                            accg[c, t] += wg1 * z[t]
-                        if nderiv >= 2:
-                            wg2 = w * g2
-                            for t in range(nd):
-                                acch[c, t, t] += wg1
-                                for u in range(nd):
-                                    acch[c, t, u] += wg2 * z[t] * z[u]
-            for kk in range(m):
-                pv = _mono(xh, powers, kk, -1, -1)
-                for c in range(ns):
-                    accv[c] += pv * b[k + kk, c]
-            for c in range(ns):
-                out_v[q, c] = accv[c]
-            if nderiv >= 1:
-                for c in range(ns):
-                    for t in range(nd):
-                        gsum = 0.0
-                        for kk in range(m):
-                            gsum += _mono(xh, powers, kk, t, -1) * b[k + kk, c]
-                        out_g[q, c, t] = eps * accg[c, t] + gsum / scale[t]
-            if nderiv >= 2:
-                for c in range(ns):
-                    for t in range(nd):
-                        for u in range(nd):
-                            hsum = 0.0
-                            for kk in range(m):
-                                hsum += _mono(xh, powers, kk, t, u) * b[k + kk, c]
-                            out_h[q, c, t, u] = eps * eps * acch[c, t, u] + hsum / (
-                                scale[t] * scale[u]
-                            )
+    nq = x.shape[0]
+    nn = idx.shape[1] + powers.shape[0]
+    work = nq * nn * nn * (nn // 3 + x.shape[1] + 4)
+    args = (x, idx, y, d, smoothing, float(eps), powers, out_v, out_g, out_h, status)
+    run_chunks(_local_solver(kind, nderiv), _chunks(nq), work, *args)

@@ -1,6 +1,7 @@
 """RBFInterpolator: a drop-in for scipy.interpolate.RBFInterpolator, with derivatives.
 
-This module validates and orchestrates; the numerics live in ``_kernels.py`` (numba) and
+This module validates and orchestrates; the numerics live in ``_radial.py`` (the radial
+functions), ``_kernels.py`` (numba), ``_numpy.py`` (small inputs, without numba) and
 ``_solvers.py`` (dense LAPACK solve and the matrix-free conjugate-gradient solver).
 """
 
@@ -14,6 +15,7 @@ import numpy as np
 from numpy.linalg import LinAlgError
 
 from .._validation import check_choice, check_int, short_repr
+from . import _radial
 from ._checks import (
     ArgumentShapeError,
     as_real_array,
@@ -57,19 +59,8 @@ _NAME_TO_MIN_DEGREE = {
     "quintic": 2,
 }
 
-_KERNEL_CODES = {
-    "linear": 0,
-    "thin_plate_spline": 1,
-    "cubic": 2,
-    "quintic": 3,
-    "multiquadric": 4,
-    "inverse_multiquadric": 5,
-    "inverse_quadratic": 6,
-    "gaussian": 7,
-    "exponential": 8,
-    "matern32": 9,
-    "matern52": 10,
-}
+#: integer codes of the radial functions (the kernels' compile-time key)
+_KERNEL_CODES = dict(_radial.CODES)
 
 _SOLVERS = frozenset({"auto", "direct", "iterative"})
 _PRECONDITIONERS = frozenset({"auto", "nystrom", "jacobi", "none"})
@@ -641,8 +632,7 @@ class RBFInterpolator:
     def _coeffs_t(self):
         ct = self.__dict__.get("_coeffs_t_cache")
         if ct is None:
-            n = self.y.shape[0]
-            ct = np.ascontiguousarray(self._coeffs[:n].T)
+            ct = np.ascontiguousarray(self._coeffs.T)
             self._coeffs_t_cache = ct
         return ct
 
@@ -654,8 +644,6 @@ class RBFInterpolator:
 
     def _eval2d(self, x, nderiv):
         """Evaluate at a validated (nq, ndim) float64 array; float columns."""
-        from . import _kernels
-
         nq, nd = x.shape
         ns = self.d.shape[1]
         out_v = np.empty((nq, ns))
@@ -665,21 +653,38 @@ class RBFInterpolator:
             return out_v, out_g, out_h
         code = _KERNEL_CODES[self.kernel]
         if self.neighbors is None:
-            _kernels.evaluate(
-                x,
-                self._yeps_t(),
-                self.epsilon,
-                code,
-                self.powers,
-                self._shift,
-                self._scale,
-                self._coeffs,
-                self._coeffs_t(),
-                nderiv,
-                out_v,
-                out_g,
-                out_h,
-            )
+            from . import _numpy
+
+            if _numpy.use_for_evaluation(nq, self.y.shape[0]):
+                outs = _numpy.evaluate(
+                    x,
+                    self._yeps_t().T,
+                    self.epsilon,
+                    code,
+                    self.powers,
+                    self._shift,
+                    self._scale,
+                    self._coeffs,
+                    nderiv,
+                )
+                out_v, out_g, out_h = outs + (out_g, out_h)[len(outs) - 1 :]
+            else:
+                from . import _kernels
+
+                _kernels.evaluate(
+                    x,
+                    self._yeps_t(),
+                    self.epsilon,
+                    code,
+                    self.powers,
+                    self._shift,
+                    self._scale,
+                    self._coeffs_t(),
+                    nderiv,
+                    out_v,
+                    out_g,
+                    out_h,
+                )
             # a NaN coordinate spoils its query's every output (the kernels' conventions
             # at r = 0 and the polynomial's partial derivatives could leave some finite)
             nan_rows = np.isnan(x).any(axis=1)
@@ -690,6 +695,8 @@ class RBFInterpolator:
                 if nderiv >= 2:
                     out_h[nan_rows] = np.nan
         else:
+            from . import _kernels
+
             finite = np.all(np.isfinite(x), axis=1)
             xq = x if finite.all() else np.where(finite[:, None], x, 0.0)
             tree_scale = self.__dict__.get("_tree_scale", 1.0)

@@ -38,11 +38,10 @@ class ConvergenceError(RuntimeError):
 def _rank_message(yhat, powers, degree=None, where=""):
     """scipy's message for a polynomial matrix without full column rank (None if it has
     full rank), followed by what it means for `y` and `degree`."""
-    from . import _kernels
+    from ._numpy import polynomial_matrix
 
     nmonos = powers.shape[0]
-    pmat = np.empty((yhat.shape[0], nmonos))
-    _kernels.polynomial_matrix(yhat, powers, pmat)
+    pmat = polynomial_matrix(yhat, powers)
     rank = np.linalg.matrix_rank(pmat)
     if rank < nmonos:
         if degree is None:
@@ -84,21 +83,33 @@ def ill_conditioned_message(epsilon, kernel, dense=True):
 
 
 def solve_direct(yeps, yhat, d, smoothing, kind, powers, singular_hint=""):
-    """Dense solve of the full system with ``dgesv`` (scipy's method).
+    """Dense solve of the full system with LAPACK's ``dgesv`` (scipy's method).
 
-    ``singular_hint`` is appended to scipy's "Singular matrix." when the polynomial
-    matrix has full rank (the kernel block is then what is singular)."""
-    from scipy.linalg.lapack import dgesv
-
-    from . import _kernels
+    Small systems are built in numpy and solved by ``numpy.linalg.solve`` (the same
+    ``dgesv``, without importing scipy.linalg or numba).  ``singular_hint`` is appended to
+    scipy's "Singular matrix." when the polynomial matrix has full rank (the kernel block
+    is then what is singular)."""
+    from . import _numpy
 
     n = yeps.shape[0]
     m = powers.shape[0]
-    lhs = np.empty((n + m, n + m))
-    _kernels.build_system(yeps, yhat, smoothing, kind, powers, lhs)
     rhs = np.zeros((n + m, d.shape[1]))
     rhs[:n] = d
-    _, _, coeffs, info = dgesv(lhs, rhs, overwrite_a=True, overwrite_b=True)
+    if _numpy.use_for_fit(n):
+        lhs = _numpy.build_system(yeps, yhat, smoothing, kind, powers)
+        try:
+            coeffs = np.linalg.solve(lhs, rhs)
+            info = 0
+        except LinAlgError:  # an exactly zero pivot, as dgesv's info > 0
+            info = 1
+    else:
+        from scipy.linalg.lapack import dgesv
+
+        from . import _kernels
+
+        lhs = np.empty((n + m, n + m))
+        _kernels.build_system(yeps, yhat, smoothing, kind, powers, lhs)
+        _, _, coeffs, info = dgesv(lhs, rhs, overwrite_a=True, overwrite_b=True)
     if info < 0:  # pragma: no cover - cannot happen with the arrays built above
         raise ValueError(f"The {-info}-th argument had an illegal value.")
     elif info > 0:
@@ -215,7 +226,8 @@ def solve_iterative(
     largest relative residual norm over the right-hand-side columns) and
     ``preconditioner``.
     """
-    from . import _kernels
+    from . import _kernels, _radial
+    from ._numpy import polynomial_matrix
 
     n, nd = yeps.shape
     m = powers.shape[0]
@@ -230,8 +242,7 @@ def solve_iterative(
         return out
 
     if m > 0:
-        pmat = np.empty((n, m))
-        _kernels.polynomial_matrix(yhat, powers, pmat)
+        pmat = polynomial_matrix(yhat, powers)
         qmat, rmat = np.linalg.qr(pmat)
         rdiag = np.abs(np.diag(rmat))
         if rdiag.min() <= 1e-12 * max(rdiag.max(), 1e-300) or np.linalg.matrix_rank(pmat) < m:
@@ -256,9 +267,7 @@ def solve_iterative(
         minv = _Nystrom(yeps, kind, diag, rank)
         pname = f"nystrom (rank {minv.rank})"
     elif preconditioner == "jacobi":
-        phi0 = np.empty(1)
-        _kernels.phi_values(kind, np.zeros(1), phi0)
-        diag = phi0[0] + s
+        diag = _radial.FORMULAS[kind](np.zeros(1))[0][0] + s
         inv = 1.0 / diag
 
         def minv(r):
