@@ -329,7 +329,8 @@ def main(argv=None):
         f"Machine: {platform.machine()} {platform.processor() or ''}, Python "
         f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
         f"numdifftools {nd.__version__}, gradkit {gradkit.__version__}. "
-        "Shared 2-core machine: timings are medians of interleaved runs and still noisy.\n",
+        "Shared 2-core machine: timings are medians of interleaved runs and still noisy "
+        f"(load average {os.getloadavg()[0]:.1f} at the start).\n",
     ]
     section_accuracy(lines)
     section_vectorized(lines, reps, nd_points)
