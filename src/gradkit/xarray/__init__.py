@@ -19,9 +19,13 @@ own import, and loads no numba). Then, for a DataArray ``da`` or Dataset ``ds``:
 
 At the poles (latitude exactly +-90 degrees) every quantity divided by cos(lat) (the
 eastward component, divergence, vorticity, Laplacian) is NaN, since the eastward direction
-is undefined there; the northward component is the derivative along each meridian. Next to
-the poles 1/cos(lat) amplifies the error of the one-sided latitude stencils: those rows
-converge one order lower (tests/xarray/test_sphere.py measures the orders).
+is undefined there; the northward component is the derivative along each meridian. On a
+global grid (periodic longitude, an even number of longitudes) the latitude stencils
+continue across each pole along the meridian half a circle away, so they stay centred and
+the northward component keeps its order up to the poles; on other grids they are one-sided
+at the ends. Next to the poles 1/cos(lat) ~ 1/h multiplies the O(h^p) error of the
+latitude differences in the Laplacian, divergence and vorticity: those rows converge one
+order lower (tests/xarray/test_sphere.py measures the orders).
 
 The accessor holds no numerics of its own beyond the sphere's metric factors: it resolves
 coordinates, calls :func:`gradkit.gradient` and :func:`gradkit.derivative`, and wraps the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 import numpy as np
 
@@ -13,9 +14,11 @@ from .._validation import short_repr
 from ._coords import Axis, axis_of, derived_units, resolve_boundaries, to_numeric_data
 from ._sphere import (
     EARTH_RADIUS,
+    across_poles,
     check_metric,
     check_radius,
     inverse_cos,
+    pole_rows,
     sphere_axes,
     tangent,
     to_radians,
@@ -101,6 +104,32 @@ def _along(da: xr.DataArray, axes, orders, bounds, accuracy, edge_order=None) ->
     return xr.DataArray(data, dims=da.dims, coords=da.coords)
 
 
+def _along_lat(da, sphere, bounds, m, accuracy, edge_order=None) -> xr.DataArray:
+    """A latitude derivative on the sphere; on a global grid the stencils continue across
+    the poles (see :func:`~gradkit.xarray._sphere.pole_rows`), so they stay centred."""
+    lat, lon, lat_i, lon_i = sphere
+    b_lat = bounds[lat_i]
+    k = (accuracy or 2) + 2
+    rows = pole_rows(lat.values, lon.values, bounds[lon_i][0] == "periodic", k)
+    if rows is None:
+        return _along(da, [lat], [m], [b_lat], accuracy, edge_order)
+    first, last, values = rows
+    dims = list(da.dims)
+    axis = dims.index(lat.dim)
+    ext = across_poles(da.data, axis, dims.index(lon.dim), first, last)
+    d = _diff(ext, dims, [replace(lat, values=values)], [m], [b_lat], accuracy, edge_order)
+    index = [slice(None)] * d.ndim
+    index[axis] = slice(first.size, first.size + lat.values.size)
+    return xr.DataArray(d[tuple(index)], dims=da.dims, coords=da.coords)
+
+
+def _as_given(bounds, sphere):
+    """(latitude, longitude) boundaries back in the order the coordinates were given."""
+    out = [None, None]
+    out[sphere[2]], out[sphere[3]] = bounds
+    return out
+
+
 def _finish(result: xr.DataArray, name, units, long_name) -> xr.DataArray:
     result = result.rename(name)
     result.attrs = {}
@@ -182,10 +211,10 @@ class _Operators:
         out = {}
         if metric == "sphere":
             lat, lon, lat_i, lon_i = sphere
-            b_lat, b_lon = bounds[lat_i], bounds[lon_i]
+            b_lon = bounds[lon_i]
             units = derived_units(da.attrs.get("units"), [("m", 1)])
             d_lon = _along(da, [lon], [1], [b_lon], accuracy, edge_order)
-            d_lat = _along(da, [lat], [1], [b_lat], accuracy, edge_order)
+            d_lat = _along_lat(da, sphere, bounds, 1, accuracy, edge_order)
             inv = xr.DataArray(inverse_cos(lat.values) / radius, dims=lat.dim)
             parts = {
                 lon_i: (lon, d_lon * inv, "eastward derivative"),
@@ -223,12 +252,12 @@ class _Operators:
         name = f"laplacian_{_label(da.name)}"
         if metric == "sphere":
             lat, lon, lat_i, lon_i = sphere
-            b_lat, b_lon = bounds[lat_i], bounds[lon_i]
+            b_lon = bounds[lon_i]
             inv = xr.DataArray(inverse_cos(lat.values), dims=lat.dim)
             tan = xr.DataArray(tangent(lat.values), dims=lat.dim)
             d2_lon = _along(da, [lon], [2], [b_lon], accuracy)
-            d2_lat = _along(da, [lat], [2], [b_lat], accuracy)
-            d1_lat = _along(da, [lat], [1], [b_lat], accuracy)
+            d2_lat = _along_lat(da, sphere, bounds, 2, accuracy)
+            d1_lat = _along_lat(da, sphere, bounds, 1, accuracy)
             value = (d2_lon * inv**2 + d2_lat - tan * d1_lat) / radius**2
             units = derived_units(da.attrs.get("units"), [("m", 2)])
             return _finish(value, name, units, f"Laplacian of {_what(da)} (metric: sphere)")
@@ -411,7 +440,9 @@ class DataArrayAccessor(_Accessor):
             :math:`\\frac{1}{R\\cos\\varphi}\\partial_\\lambda f` and the northward
             :math:`\\frac{1}{R}\\partial_\\varphi f`, per metre. At a pole
             (:math:`|\\varphi| = 90°`) the eastward component is NaN (the direction is
-            undefined there); the northward one is the derivative along each meridian.
+            undefined there); the northward one is the derivative along each meridian. On
+            a global grid (periodic longitude, an even number of longitudes) the latitude
+            stencils continue across the poles along the meridian half a circle away.
         radius : float, optional
             Sphere radius in metres (default Earth's mean radius, 6.371e6).
         %(options)s
@@ -507,8 +538,8 @@ class DataArrayAccessor(_Accessor):
         :math:`\\frac{1}{R^2\\cos^2\\varphi}\\partial_\\lambda^2 f + \\frac{1}{R^2}
         (\\partial_\\varphi^2 f - \\tan\\varphi\\,\\partial_\\varphi f)`, NaN at the poles.
         Away from the poles the error is of order ``accuracy``; on the rows next to a pole
-        :math:`\\tan\\varphi \\sim 1/h` multiplies the error of the one-sided latitude
-        stencils, one order less there (the same holds for ``divergence`` and ``curl``).
+        :math:`\\tan\\varphi \\sim 1/h` multiplies the error of the latitude differences,
+        one order less there (the same holds for ``divergence`` and ``curl``).
         Other parameters are those of :meth:`gradient` (``accuracy`` default 2).
 
         Returns
@@ -686,7 +717,7 @@ class DatasetAccessor(_Accessor):
             cos = xr.DataArray(np.cos(lat.values), dims=lat.dim)
             inv = xr.DataArray(inverse_cos(lat.values), dims=lat.dim)
             du = _along(u, [lon], [1], [bounds[1]], accuracy)
-            dv = _along(v * cos, [lat], [1], [bounds[0]], accuracy)
+            dv = _along_lat(v * cos, sphere, _as_given(bounds, sphere), 1, accuracy)
             value = (du + dv) * inv / radius
             units = {derived_units(f.attrs.get("units"), [("m", 1)]) for f in fields}
             what = f"divergence of ({label}) (metric: sphere)"
@@ -739,7 +770,7 @@ class DatasetAccessor(_Accessor):
             cos = xr.DataArray(np.cos(lat.values), dims=lat.dim)
             inv = xr.DataArray(inverse_cos(lat.values), dims=lat.dim)
             dv = _along(v, [lon], [1], [bounds[1]], accuracy)
-            du = _along(u * cos, [lat], [1], [bounds[0]], accuracy)
+            du = _along_lat(u * cos, sphere, _as_given(bounds, sphere), 1, accuracy)
             value = (dv - du) * inv / radius
             units = {derived_units(f.attrs.get("units"), [("m", 1)]) for f in fields}
             what = f"relative vorticity of ({label}) (metric: sphere)"

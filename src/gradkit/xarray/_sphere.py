@@ -10,7 +10,15 @@ import numpy as np
 from .._validation import short_repr
 from ._coords import Axis, in_radians, is_latitude, is_longitude
 
-__all__ = ["EARTH_RADIUS", "METRICS", "check_metric", "check_radius", "sphere_axes"]
+__all__ = [
+    "EARTH_RADIUS",
+    "METRICS",
+    "across_poles",
+    "check_metric",
+    "check_radius",
+    "pole_rows",
+    "sphere_axes",
+]
 
 EARTH_RADIUS = 6.371e6
 METRICS = frozenset({"cartesian", "sphere"})
@@ -114,3 +122,66 @@ def tangent(lat_r: np.ndarray) -> np.ndarray:
     t = np.tan(lat_r)
     t[poles(lat_r)] = np.nan
     return t
+
+
+def pole_rows(lat_r: np.ndarray, lon_r: np.ndarray, lon_periodic: bool, k: int):
+    """Rows to carry across the poles, or None where the grid does not allow it.
+
+    On a global grid (periodic, uniform longitude with an even count) the meridian through
+    ``lambda`` continues across a pole as the meridian through ``lambda + pi``: the point at
+    latitude ``phi_j`` on the far side sits at ``2 P - phi_j`` (``P`` = +-pi/2) on this
+    one. Carrying ``k`` such rows past an end of the latitudes that lies within one spacing
+    of a pole lets the latitude stencils stay centred there. Returns ``(first, last,
+    values)``: the source rows mirrored before the first and after the last latitude (each
+    in the order they are placed) and the extended latitudes.
+    """
+    n = lat_r.size
+    m = lon_r.size
+    if not lon_periodic or m % 2 or n < 3:
+        return None
+    step = np.diff(lon_r)
+    if not np.allclose(step, step[0], rtol=1e-9, atol=0) or not np.isclose(
+        abs(step[0]) * m, 2 * np.pi, rtol=1e-9
+    ):
+        return None
+
+    def end(i, j):  # rows mirrored past the end at index i (j: its neighbour), in place order
+        pole = np.copysign(np.pi / 2, lat_r[i])
+        gap = abs(pole - lat_r[i])
+        if gap > abs(lat_r[j] - lat_r[i]) * (1 + 1e-9):
+            return np.empty(0, dtype=int), pole
+        start = 1 if gap <= 1e-12 else 0  # a pole point is not repeated
+        away = np.arange(start, min(start + k, n))  # moving away from the pole
+        return (away[::-1], pole) if i == 0 else (n - 1 - away, pole)
+
+    first, p0 = end(0, 1)
+    last, p1 = end(n - 1, n - 2)
+    if not first.size and not last.size:
+        return None
+    values = np.concatenate([2 * p0 - lat_r[first], lat_r, 2 * p1 - lat_r[last]])
+    return first, last, values
+
+
+def across_poles(data, lat_axis: int, lon_axis: int, first, last):
+    """``data`` extended along ``lat_axis`` by the rows ``first`` and ``last``, each turned
+    half a circle in longitude (numpy or dask; dask pads join the neighbouring chunk)."""
+    lazy = hasattr(data, "dask")
+    if lazy:
+        import dask.array as xp
+    else:
+        xp = np
+    half = data.shape[lon_axis] // 2
+
+    def rows(idx):
+        index = [slice(None)] * data.ndim
+        index[lat_axis] = idx
+        return xp.roll(data[tuple(index)], half, axis=lon_axis)
+
+    parts = ([rows(first)] if first.size else []) + [data] + ([rows(last)] if last.size else [])
+    ext = xp.concatenate(parts, axis=lat_axis)
+    if lazy:
+        chunks = list(data.chunks[lat_axis])
+        chunks[0] += first.size
+        chunks[-1] += last.size
+        ext = ext.rechunk({lat_axis: tuple(chunks)})
+    return ext
