@@ -40,7 +40,7 @@ def apply_plans(f, axes, plans, out_dtype, outs):
     """Differentiate ``f`` along each of ``axes`` (one plan each) into ``outs`` (arrays or
     None). Arrays of up to three dimensions go through the uniform blocks of all axes in a
     single pass over ``f``; the rest axis by axis."""
-    if is_dask_array(f) or f.ndim > 3 or f.size == 0 or len(axes) < 2 or use_plans(f.size):
+    if is_dask_array(f) or f.ndim > 3 or f.size == 0 or len(axes) < 2:
         return [apply_plan(f, a, p, out_dtype, out=o) for a, p, o in zip(axes, plans, outs)]
     from . import _kernels
 
@@ -73,7 +73,7 @@ def run_plan(
     cells, as in the dask adapter); indices are then not wrapped. ``skip_block`` leaves out
     the uniform block (already applied by a fused pass).
     """
-    if use_plans(f3.size):
+    if use_plans(f3.shape):
         run_plan_numpy(f3, out3, plan, positions_range, shift, skip_block)
         return
     from . import _kernels

@@ -2,9 +2,10 @@
 
 In a fresh process, importing numba and loading a dispatcher costs most of a second, and
 even warm, a kernel launch and the plan of numpy's formulas cost more than the arithmetic
-of a few thousand samples. Below the sizes here (total elements of ``f``, measured against
-the warm kernels by ``benchmarks/bench_fd.py --small``) the derivatives are computed by a
-few whole-array numpy operations, and numba is never imported.
+of a few thousand samples. Below the sizes here (measured against the warm kernels by
+``benchmarks/bench_fd.py --small``) the derivatives are computed by a few whole-array
+numpy operations, and numba is never imported: numpy.gradient's formulas on arrays of any
+dimension, stencil plans on 1-D arrays (on more dimensions the kernels win at every size).
 
 Two routines:
 
@@ -39,11 +40,16 @@ __all__ = [
 ]
 
 SMALL_FORMULAS = 32_768
-"""Elements of ``f`` up to which numpy.gradient's formulas (``accuracy=None``) run in numpy."""
+"""Elements of ``f`` up to which numpy.gradient's formulas (``accuracy=None``) run in numpy:
+numpy's own arithmetic without its parsing, 0.8-0.9x numpy.gradient's time per call, and
+below the warm kernels' time up to about 64k elements (``bench_fd.py --small``)."""
 
 SMALL_PLANS = 16_384
-"""Elements of ``f`` up to which stencil plans (``accuracy``, periodic, the other operators,
-error estimates, dask blocks) are applied in numpy."""
+"""Points of a 1-D ``f`` (a single line of samples) up to which stencil plans
+(``accuracy``, periodic, the other operators, error estimates, dask blocks) are applied in
+numpy, at 0.95-1.1x the warm kernels' time. On arrays of two or more dimensions the
+kernels' single fused pass costs half of the numpy path's per-axis passes at every size
+measured (512 to 64k elements), so plans there always run on the kernels."""
 
 _FAST_KINDS = frozenset("fiu")
 
@@ -53,18 +59,11 @@ def use_formulas(size: int) -> bool:
     return size <= SMALL_FORMULAS and small_inputs_enabled()
 
 
-def use_plans(size: int) -> bool:
-    """Whether a plan applied to ``size`` elements runs in numpy."""
-    return size <= SMALL_PLANS and small_inputs_enabled()
-
-
-def _axis_slices(ndim: int, axis: int):
-    """``index(s)``: the tuple of slices that is ``s`` along ``axis`` and ``:`` elsewhere."""
-    if ndim == 1:
-        return lambda s: s
-    head = (slice(None),) * axis
-    tail = (slice(None),) * (ndim - axis - 1)
-    return lambda s: head + (s,) + tail
+def use_plans(shape3) -> bool:
+    """Whether a plan applied to a (pre, n, post) array runs in numpy: a single line
+    (``pre == post == 1``) of at most `SMALL_PLANS` points."""
+    pre, n, post = shape3
+    return pre == 1 and post == 1 and n <= SMALL_PLANS and small_inputs_enabled()
 
 
 def numpy_formulas(f, axis: int, ax_dx, edge_order: int, out=None):
@@ -91,9 +90,21 @@ def numpy_formulas(f, axis: int, ax_dx, edge_order: int, out=None):
     """
     if out is None:
         out = np.empty(f.shape, dtype=f.dtype)
-    at = _axis_slices(f.ndim, axis)
-    if np.ndim(ax_dx) == 0:
-        out[at(slice(1, -1))] = (f[at(slice(2, None))] - f[at(slice(None, -2))]) / (2.0 * ax_dx)
+    if f.ndim == 1:
+        at = _one_axis
+    else:
+        head = (slice(None),) * axis
+        tail = (slice(None),) * (f.ndim - axis - 1)
+
+        def at(s):
+            return (*head, s, *tail)
+
+    # numpy.gradient tests np.ndim(ax_dx) == 0; spacings here are numbers, 0-d arrays
+    # or 1-D arrays of differences, and np.ndim costs more than the arithmetic of 10 points
+    uniform = not (isinstance(ax_dx, np.ndarray) and ax_dx.ndim)
+    inner, lower, upper = at(_INNER), at(_LOWER), at(_UPPER)
+    if uniform:
+        out[inner] = (f[upper] - f[lower]) / (2.0 * ax_dx)
     else:
         dx1 = ax_dx[0:-1]
         dx2 = ax_dx[1:]
@@ -102,15 +113,13 @@ def numpy_formulas(f, axis: int, ax_dx, edge_order: int, out=None):
         a = (-(dx2) / (dx1 * (dx1 + dx2))).reshape(shape)
         b = ((dx2 - dx1) / (dx1 * dx2)).reshape(shape)
         c = (dx1 / (dx2 * (dx1 + dx2))).reshape(shape)
-        out[at(slice(1, -1))] = (
-            a * f[at(slice(None, -2))] + b * f[at(slice(1, -1))] + c * f[at(slice(2, None))]
-        )
-    uniform = np.ndim(ax_dx) == 0
+        out[inner] = a * f[lower] + b * f[inner] + c * f[upper]
+    first, second, last, second_last = at(0), at(1), at(-1), at(-2)
     if edge_order == 1:
         dx_0 = ax_dx if uniform else ax_dx[0]
         dx_n = ax_dx if uniform else ax_dx[-1]
-        out[at(0)] = (f[at(1)] - f[at(0)]) / dx_0
-        out[at(-1)] = (f[at(-1)] - f[at(-2)]) / dx_n
+        out[first] = (f[second] - f[first]) / dx_0
+        out[last] = (f[last] - f[second_last]) / dx_n
         return out
     if uniform:
         a, b, c = -1.5 / ax_dx, 2.0 / ax_dx, -0.5 / ax_dx
@@ -119,7 +128,7 @@ def numpy_formulas(f, axis: int, ax_dx, edge_order: int, out=None):
         a = -(2.0 * dx1 + dx2) / (dx1 * (dx1 + dx2))
         b = (dx1 + dx2) / (dx1 * dx2)
         c = -dx1 / (dx2 * (dx1 + dx2))
-    out[at(0)] = a * f[at(0)] + b * f[at(1)] + c * f[at(2)]
+    out[first] = a * f[first] + b * f[second] + c * f[at(2)]
     if uniform:
         a, b, c = 0.5 / ax_dx, -2.0 / ax_dx, 1.5 / ax_dx
     else:
@@ -127,8 +136,15 @@ def numpy_formulas(f, axis: int, ax_dx, edge_order: int, out=None):
         a = (dx2) / (dx1 * (dx1 + dx2))
         b = -(dx2 + dx1) / (dx1 * dx2)
         c = (2.0 * dx2 + dx1) / (dx2 * (dx1 + dx2))
-    out[at(-1)] = a * f[at(-3)] + b * f[at(-2)] + c * f[at(-1)]
+    out[last] = a * f[at(-3)] + b * f[second_last] + c * f[last]
     return out
+
+
+_INNER, _LOWER, _UPPER = slice(1, -1), slice(None, -2), slice(2, None)
+
+
+def _one_axis(s):
+    return s
 
 
 def _scalar_spacing(h) -> bool:
@@ -153,7 +169,8 @@ def fast_gradient(f, varargs, axis, edge_order):
         f.size > SMALL_FORMULAS
         or not ndim
         or dtype.kind not in _FAST_KINDS
-        or dtype == np.float16
+        or dtype.itemsize < 4
+        and dtype.kind == "f"
         or not dtype.isnative
         or not small_inputs_enabled()
     ):
