@@ -203,6 +203,7 @@ def _ops(dtype: torch.dtype, device) -> Ops:
     return Ops(
         concat=lambda arrays, axis: torch.cat(arrays, dim=axis),
         const=lambda a: torch.as_tensor(a, dtype=real, device=device),
+        axpy=lambda acc, w, t: torch.add(acc, t, alpha=w),
     )
 
 

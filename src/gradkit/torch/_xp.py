@@ -46,14 +46,18 @@ __all__ = [
 
 
 class Ops(NamedTuple):
-    """The two operations :func:`apply_plan` needs besides indexing and arithmetic.
+    """The operations :func:`apply_plan` needs besides indexing and arithmetic.
 
     ``concat(arrays, axis)`` joins arrays along ``axis``; ``const(a)`` turns a real numpy
     array of weights into an array of the framework (the data's real dtype, its device).
+    ``axpy(acc, w, t)``, if given, is ``acc + w * t`` for a scalar ``w`` in one operation
+    (torch's ``add(..., alpha=w)``: one pass over memory instead of two when the framework
+    runs operations one by one).
     """
 
     concat: Callable
     const: Callable
+    axpy: Callable | None = None
 
 
 def _proxy(shape, dtype) -> np.ndarray:
@@ -202,7 +206,7 @@ def _real(a) -> np.ndarray:
     return a.real if a.dtype.kind == "c" and not np.any(a.imag) else a
 
 
-def _weighted_sum(terms, weights, along):
+def _weighted_sum(terms, weights, along, axpy=None):
     """``sum_s weights[s] * terms[s]`` left to right; a weight is a scalar or a 1-D numpy
     array (one per position). Weights of +-1 become additions and subtractions, which give
     the same bits (``-t0 + t1`` is ``t1 - t0``)."""
@@ -215,6 +219,9 @@ def _weighted_sum(terms, weights, along):
     for ws, t in zip(w[start:], terms[start:]):
         if _is(ws, -1):
             acc = -t if acc is None else acc - t
+            continue
+        if acc is not None and axpy is not None and np.ndim(ws) == 0 and not _is(ws, 1):
+            acc = axpy(acc, ws, t)
             continue
         term = t if _is(ws, 1) else (ws * t if np.ndim(ws) == 0 else along(ws) * t)
         acc = term if acc is None else acc + term
@@ -268,7 +275,7 @@ def apply_plan(f, axis: int, plan: AxisPlan, ns: Ops):
         lo, hi = block.lo, block.hi
         terms = [take(slice(lo + int(o), hi + int(o))) for o in block.offsets]
         weights = [_constant(block.weights[s, lo:hi]) for s in range(len(block.offsets))]
-        acc = _weighted_sum(terms, weights, along)
+        acc = _weighted_sum(terms, weights, along, ns.axpy)
         pieces.append((lo, _divide(acc, block.divisor, along)))
     for g in plan.groups:
         index = g.index % plan.n if plan.periodic else g.index
@@ -280,7 +287,7 @@ def apply_plan(f, axis: int, plan: AxisPlan, ns: Ops):
             rows = order[run]
             terms = [take(_selector(index[rows, s])) for s in range(index.shape[1])]
             weights = [_constant(g.weights[rows, s]) for s in range(index.shape[1])]
-            acc = _weighted_sum(terms, weights, along)
+            acc = _weighted_sum(terms, weights, along, ns.axpy)
             pieces.append((int(pos[run[0]]), _divide(acc, _constant(g.divisor[rows]), along)))
     pieces.sort(key=lambda p: p[0])
     if len(pieces) == 1:
