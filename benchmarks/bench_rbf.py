@@ -1,7 +1,8 @@
 """Benchmark gradkit.rbf.RBFInterpolator against scipy.interpolate.RBFInterpolator.
 
 Run:  PYTHONPATH=src python benchmarks/bench_rbf.py [section ...]
-Sections: keops10k (default), memory, local, big, big-none, keops (all: all but keops).
+Sections: keops10k (default), memory, local, big, big-none, keops, startup (all: all but
+keops and startup).
 
 - keops10k: the KeOps tutorial's 2-D problem (ring + noise, Gaussian sigma = 0.1 i.e.
   epsilon = 1/(sigma sqrt 2), ridge alpha = 1 = scipy's ``smoothing=1`` with ``degree=-1``)
@@ -14,6 +15,8 @@ Sections: keops10k (default), memory, local, big, big-none, keops (all: all but 
   cost of one iteration at N = 100,000, extrapolated to N = 100,000 (and said so).
 - big-none-full: the unpreconditioned N = 100,000 solve itself (about 40 minutes here;
   capped at 700 iterations).
+- startup: a fresh process (import included, empty numba cache) fitting 200 points in 2-D
+  and calling ``value_and_gradient`` on 50, against scipy's fit + values in a fresh process.
 
 Timings: interleaved repetitions, JIT warm-up excluded, medians.  Writes the markdown table
 to benchmarks/results_rbf.md.
@@ -233,6 +236,51 @@ def bench_keops(reps=2):
     return {"keops_solve_s": statistics.median(times)}
 
 
+_STARTUP_CHILD = r"""
+import time
+t0 = time.perf_counter()
+import sys
+import numpy as np
+if {peer!r} == "scipy":
+    from scipy.interpolate import RBFInterpolator
+else:
+    from gradkit.rbf import RBFInterpolator
+rng = np.random.default_rng(0)
+y = rng.random((200, 2))
+f = RBFInterpolator(y, np.sin(3 * y[:, 0]) + y[:, 1] ** 2)
+x = rng.random((50, 2))
+out = f(x) if {peer!r} == "scipy" else f.value_and_gradient(x)
+print(time.perf_counter() - t0, "numba" in sys.modules)
+"""
+
+
+def bench_startup(reps=3):
+    """First call in fresh processes (gradkit and scipy interleaved), empty numba cache."""
+    import tempfile
+
+    times = {"gradkit": [], "scipy": []}
+    numba_loaded = False
+    for _ in range(reps):
+        for peer in ("gradkit", "scipy"):
+            with tempfile.TemporaryDirectory() as cache:
+                env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+                out = subprocess.run(
+                    [sys.executable, "-c", _STARTUP_CHILD.format(peer=peer)],
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                    check=True,
+                )
+            seconds, loaded = out.stdout.split()
+            times[peer].append(float(seconds))
+            numba_loaded |= peer == "gradkit" and loaded == "True"
+    return {
+        "gradkit_first_call_s": statistics.median(times["gradkit"]),
+        "scipy_first_call_s": statistics.median(times["scipy"]),
+        "gradkit_imported_numba": numba_loaded,
+    }
+
+
 def main(argv):
     sections = argv or ["keops10k"]
     if sections == ["all"]:
@@ -255,6 +303,8 @@ def main(argv):
             results[sec] = bench_big_none_full()
         elif sec == "keops":
             results[sec] = bench_keops()
+        elif sec == "startup":
+            results[sec] = bench_startup()
         print(json.dumps({sec: results[sec]}, default=float), flush=True)
     return results
 
