@@ -144,23 +144,30 @@ class _SplineTables:
         tabs, lefts, invs, offs = [], [], [], []
         start = 0
         for t in knots:
-            poly, left, invh = _basis_polynomials(np.asarray(t, dtype=np.float64), k)
+            # spacings near 1e-300 overflow (1 / h)**q in the derivative rows to inf (or
+            # NaN for a zero coefficient), as the kernels' powers of 1 / h do
+            with np.errstate(all="ignore"):
+                poly, left, invh = _basis_polynomials(np.asarray(t, dtype=np.float64), k)
             # q-th derivative in x: coefficient of u**r is P[r + q] (r + q)! / r! / h**q
             table = np.zeros((len(left), k + 1, k + 1, k + 1))  # span, q, basis, power
             for q in range(k + 1):
                 fall = np.ones(k + 1 - q)
                 for s in range(q):
                     fall = fall * (r[q:] - s)
-                with np.errstate(over="ignore"):
+                with np.errstate(all="ignore"):
                     scale = invh**q
-                table[:, q, :, : k + 1 - q] = poly[:, :, q:] * fall * scale[:, None, None]
+                    table[:, q, :, : k + 1 - q] = poly[:, :, q:] * fall * scale[:, None, None]
             tabs.append(table)
             lefts.append(left)
             invs.append(invh)
             offs.append(start)
             start += len(left)
         self.table = np.concatenate(tabs)
-        self.table_t = np.ascontiguousarray(self.table.transpose(3, 1, 2, 0))  # r, q, j, s
+        # per highest order q: (span, (q + 1) (k + 1), power) rows for one gather
+        self.rows = [
+            np.ascontiguousarray(self.table[:, : q + 1].reshape(len(self.table), -1, k + 1))
+            for q in range(k + 1)
+        ]
         self.left = np.concatenate(lefts)
         self.invh = np.concatenate(invs)
         self.offset = np.array(offs, dtype=np.int64)
@@ -230,7 +237,8 @@ class _Tables:
 
     def pattern_table(self, order, nu, d):
         """Derivative orders per pattern and axis, ``(P, d)``: the value, then the first
-        derivatives, then the second ones ``(j, l)``, ``j <= l`` (or the single ``nu``)."""
+        derivatives, then the second ones ``(j, l)``, ``j <= l`` (or the single ``nu``);
+        and the highest order in it."""
         key = (order, None if nu is None else tuple(int(v) for v in nu))
         tab = self.patterns.get(key)
         if tab is None:
@@ -248,6 +256,7 @@ class _Tables:
                             row[l] += 1
                             rows.append(row)
             tab = np.array(rows, dtype=np.int64).reshape(-1, d)
+            tab = (tab, int(tab.max()) if tab.size else 0)
             self.patterns[key] = tab
         return tab
 
@@ -335,18 +344,22 @@ def evaluate(method, grid, values, plan, xi, modes, order, fill_value, nu=None):
     """
     tabs = _tables_for(method, grid, values, plan)
     info = tabs.mode_table(modes)
-    patterns = tabs.pattern_table(order, nu, xi.shape[1])
+    patterns, nder = tabs.pattern_table(order, nu, xi.shape[1])
     # IEEE results without numpy's warnings (inf - inf on infinite grid points, overflow
     # far outside the grid), as the kernels give them
     with np.errstate(all="ignore"):
-        nan = np.isnan(xi)
-        below = xi < tabs.lo
-        above = xi > tabs.hi
-        fill_mask = _check_bounds(info, nan, below, above)
-        raw = _raw(method, tabs, info, xi, below, above, patterns)
-        nan_rows = nan.any(axis=1)
-        if nan_rows.any():
-            raw[nan_rows] = np.nan
+        if ((xi >= tabs.lo) & (xi <= tabs.hi)).all():  # no NaN, nothing outside
+            fill_mask = None
+            raw = _raw(method, tabs, None, xi, None, None, patterns, nder)
+        else:
+            nan = np.isnan(xi)
+            below = xi < tabs.lo
+            above = xi > tabs.hi
+            fill_mask = _check_bounds(info, nan, below, above)
+            raw = _raw(method, tabs, info, xi, below, above, patterns, nder)
+            nan_rows = nan.any(axis=1)
+            if nan_rows.any():
+                raw[nan_rows] = np.nan
         if tabs.vscale is not None:
             raw *= np.tile(tabs.vscale, tabs.nparts)[:, None]
     return _finish(tabs, raw, order, nu, fill_mask, fill_value)
@@ -367,19 +380,19 @@ def _check_bounds(info, nan, below, above):
     return None
 
 
-def _raw(method, tabs, info, xi, below, above, patterns):
+def _raw(method, tabs, info, xi, below, above, patterns, nder):
     """``(m, C, P)``: every derivative pattern of every data column.
 
     The work arrays keep the point index last (contiguous), so every numpy operation
     runs over all points in its inner loop."""
     x = xi
     fac = None
-    if info.clamps:
+    if info is not None and info.clamps:
         low = below & info.clamp_lo
         high = above & info.clamp_hi
         x = np.where(low, tabs.lo, np.where(high, tabs.hi, x))
         fac = (~(low | high)).astype(np.float64)  # d(mapped)/dx: 0 where clamped
-    if info.periodics:
+    if info is not None and info.periodics:
         wrap = (below | above) & info.periodic
         if wrap.any():
             lo, hi = tabs.lo, tabs.hi
@@ -393,7 +406,6 @@ def _raw(method, tabs, info, xi, below, above, patterns):
         raw = np.zeros((m, tabs.data.shape[1], len(patterns)))
         raw[:, :, 0] = _nearest(xt, cells, tabs)
         return raw
-    nder = int(patterns.max())
     if tabs.spline is not None:
         basis, first = _spline_basis(xt, cells, tabs, nder)
     else:
@@ -441,13 +453,11 @@ def _spline_basis(xt, cells, tabs, nder):
     gs = first + sp.offset[:, None]  # index into the concatenated tables
     u = (xt - sp.left[gs]) * sp.invh[gs]  # (d, m)
     q = min(nder, k)
-    # basis[a, q, j, p] = sum_r table[gs[a, p], q, j, r] u[a, p]**r (Horner over r)
-    tab = sp.table_t[:, : q + 1, :, gs]  # (power, q + 1, basis, d, m)
-    basis = tab[k].copy()
-    for r in range(k - 1, -1, -1):
-        basis *= u
-        basis += tab[r]
-    basis = basis.transpose(2, 0, 1, 3)  # (d, q + 1, basis, m)
+    d, m = xt.shape
+    # basis[a, q, j, p] = sum_r table[gs[a, p], q, j, r] u[a, p]**r
+    tab = sp.rows[q].take(gs.ravel(), axis=0)  # (d m, (q + 1)(k + 1), power)
+    powers = (u.reshape(-1, 1) ** sp.powers)[:, :, None]  # (d m, power, 1)
+    basis = np.matmul(tab, powers).reshape(d, m, q + 1, k + 1).transpose(0, 2, 3, 1)
     if nder > k:
         pad = np.zeros((basis.shape[0], nder - k) + basis.shape[2:])
         basis = np.concatenate([basis, pad], axis=1)
@@ -466,7 +476,8 @@ def _contract(basis, first, tabs, patterns):
     m = first.shape[1]
     weights = rows[0]
     for a in range(1, d):
-        weights = (weights[:, :, None, :] * rows[a][:, None, :, :]).reshape(npat, -1, m)
+        size = weights.shape[1] * rows[a].shape[1]
+        weights = (weights[:, :, None, :] * rows[a][:, None, :, :]).reshape(npat, size, m)
     gathered = tabs.data[tabs.corners[:, None] + tabs.strides @ first]  # (K, m, C)
     return np.einsum("pkm,kmc->mcp", weights, gathered)
 
