@@ -60,3 +60,15 @@ def test_concurrent_calls_from_python_threads(many_threads):
     for r in results:
         for a, b in zip(r, expected):
             np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"edge_order": 2}, {"accuracy": 6}, {"boundary": "periodic"}]
+)
+def test_long_lines_split_across_threads(many_threads, options):
+    f = np.random.default_rng(6).standard_normal(70_001)
+    threaded = gradkit.gradient(f, 0.1, **options)
+    gradkit.set_num_threads(1)
+    np.testing.assert_array_equal(threaded, gradkit.gradient(f, 0.1, **options))
+    if "accuracy" not in options and "boundary" not in options:
+        np.testing.assert_array_equal(threaded, np.gradient(f, 0.1, **options))

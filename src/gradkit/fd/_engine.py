@@ -79,8 +79,10 @@ def run_plan(
     from . import _kernels
 
     if positions_range is None:
-        if not skip_block:
-            if f3.shape[2] == 1:  # the differentiated axis is the contiguous one
+        if not skip_block and plan.block is not None:
+            if f3.shape[0] == f3.shape[2] == 1 and plan.block.uniform:
+                _kernels.apply_line(f3.reshape(-1), out3.reshape(-1), plan.block)
+            elif f3.shape[2] == 1:  # the differentiated axis is the contiguous one
                 shape = (1,) + f3.shape[:2]
                 _kernels.apply_blocks3(
                     f3.reshape(shape), [None, None, out3.reshape(shape)], [None, None, plan.block]

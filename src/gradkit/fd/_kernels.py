@@ -18,7 +18,7 @@ import numpy as np
 
 from .._parallel import chunk_kernel, run_chunks
 
-__all__ = ["apply_blocks3", "apply_rows"]
+__all__ = ["apply_blocks3", "apply_line", "apply_rows"]
 
 
 @chunk_kernel()
@@ -134,6 +134,35 @@ def _rows_last(lo, hi, f, out, positions, index, weights, divisor):
             for s in range(1, width):
                 acc = acc + weights[q, s] * f[i, index[q, s], 0]
             out[i, positions[q], 0] = acc / divisor[q]
+
+
+LINE_CHUNK = 16_384
+"""Outputs per chunk of :func:`apply_line`."""
+
+
+@chunk_kernel()
+def _line(lo, hi, f, out, start, stop, off, w, d):
+    # A uniform block along one line: out[j] = sum_s w[s] f[j + off[s]] / d for start <= j
+    # < stop, with scalar weights; chunk c is positions start + c * LINE_CHUNK onwards.
+    width = len(w)
+    for c in range(lo, hi):
+        first = start + c * LINE_CHUNK
+        last = min(stop, first + LINE_CHUNK)
+        for j in range(first, last):
+            acc = w[0] * f[j + off[0]]
+            for s in range(1, width):
+                acc = acc + w[s] * f[j + off[s]]
+            out[j] = acc / d
+
+
+def apply_line(f, out, block):
+    """Apply the uniform ``block`` to the 1-D array ``f`` (positions ``lo`` to ``hi``)."""
+    count = block.hi - block.lo
+    if count <= 0:
+        return
+    off, w, d = block.uniform_args
+    nchunks = (count + LINE_CHUNK - 1) // LINE_CHUNK
+    run_chunks(_line, nchunks, count * len(off), f, out, block.lo, block.hi, off, w, d)
 
 
 def apply_rows(f3, out3, positions, index, weights, divisor):

@@ -55,16 +55,24 @@ class Block:
     lo: int
     hi: int
     offsets: np.ndarray  # (width,) int64
-    weights: np.ndarray  # (width, n), C-contiguous; columns outside [lo, hi) are unused
+    weights: np.ndarray  # (width, n); columns outside [lo, hi) are unused
     divisor: np.ndarray  # 0-d array
-    uniform: bool = False  # the same weights at every position (the columns are equal)
+    uniform: bool = False  # the same weights at every position: a broadcast (width, n) view
 
     @functools.cached_property
     def kernel_args(self) -> tuple:
         """``(offsets, weight rows, divisor)`` as the kernels take them: the offsets and
-        the weight rows as tuples (so the stencil width is a compile-time constant), the
-        divisor as a scalar. Computed once per block."""
-        return tuple(int(o) for o in self.offsets), tuple(self.weights), self.divisor[()]
+        the weight rows (contiguous) as tuples, so the stencil width is a compile-time
+        constant, and the divisor as a scalar. Computed once per block."""
+        rows = tuple(np.ascontiguousarray(row) for row in self.weights)
+        return tuple(int(o) for o in self.offsets), rows, self.divisor[()]
+
+    @functools.cached_property
+    def uniform_args(self) -> tuple:
+        """``(offsets, weights, divisor)`` of a uniform block, the weights as a tuple of
+        scalars of the weights' dtype."""
+        column = self.weights[:, self.lo] if self.hi > self.lo else self.weights[:, 0]
+        return tuple(int(o) for o in self.offsets), tuple(column), self.divisor[()]
 
     def as_rows(self) -> RowGroup:
         positions = np.arange(self.lo, self.hi, dtype=np.int64)
@@ -79,7 +87,7 @@ class Block:
 def _uniform_block(lo, hi, n, offsets, weights, divisor) -> Block:
     """A block whose weights are the same at every position."""
     weights = np.asarray(weights)
-    table = np.ascontiguousarray(np.broadcast_to(weights[:, None], (len(weights), n)))
+    table = np.broadcast_to(weights[:, None], (len(weights), n))  # no (width, n) copy
     offsets = np.asarray(offsets, dtype=np.int64)
     return Block(lo, max(lo, hi), offsets, table, np.asarray(divisor), uniform=True)
 
