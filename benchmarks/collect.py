@@ -17,7 +17,7 @@ SECTIONS = [
     ("grid", "Grid interpolants (`gradkit.RegularGridInterpolator`, `interpn`)", "bench_grid.py"),
     ("rbf", "Kernel interpolation (`gradkit.RBFInterpolator`)", "bench_rbf.py"),
     ("numdiff", "Derivatives of callables (`gradkit.numdiff`)", "bench_numdiff.py"),
-    ("launch", "The launch of a parallel kernel (`gradkit._parallel`)", "bench_launch.py"),
+    ("launch", "The launch of a chunk kernel (`gradkit._parallel.run_chunks`)", "bench_launch.py"),
 ]
 
 

@@ -74,19 +74,8 @@ def _rbf_jobs(dtype):
             )
 
 
-def _numdiff_jobs(dtype):
-    from gradkit import numdiff
-
-    def f(x):
-        return np.sin(x[0]) * np.exp(x[1])
-
-    x0 = np.array([0.3, 0.2], dtype)
-    yield "numdiff gradient", lambda: numdiff.gradient(f, x0)
-    yield "numdiff hessian", lambda: numdiff.hessian(f, x0)
-    yield "numdiff derivative", lambda: numdiff.derivative(np.sin, np.array(0.4, dtype))
-
-
-CAPABILITIES = {"fd": _fd_jobs, "grid": _grid_jobs, "rbf": _rbf_jobs, "numdiff": _numdiff_jobs}
+# gradkit.numdiff has no compiled kernels: it evaluates the user's function with numpy.
+CAPABILITIES = {"fd": _fd_jobs, "grid": _grid_jobs, "rbf": _rbf_jobs}
 _DTYPES = ("float64", "float32")
 
 
@@ -113,7 +102,8 @@ def precompile(capabilities=None, *, dtypes=("float64",), progress=True):
     Parameters
     ----------
     capabilities : sequence of str, optional
-        Any of ``"fd"``, ``"grid"``, ``"rbf"``, ``"numdiff"`` (default: all).
+        Any of ``"fd"`` (sampled arrays), ``"grid"`` (grid interpolants), ``"rbf"``
+        (kernel interpolation); default: all. (``gradkit.numdiff`` compiles nothing.)
     dtypes : sequence of str, optional
         ``"float64"`` and/or ``"float32"`` (default: ``("float64",)``).
     progress : bool, optional
@@ -127,7 +117,7 @@ def precompile(capabilities=None, *, dtypes=("float64",), progress=True):
     Examples
     --------
     >>> import gradkit
-    >>> gradkit.precompile(["numdiff"], progress=False) > 0
+    >>> gradkit.precompile(["fd"], progress=False) > 0
     True
     """
     names = list(CAPABILITIES) if capabilities is None else list(capabilities)

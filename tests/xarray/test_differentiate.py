@@ -6,11 +6,11 @@ import dask
 import dask.array as dsa
 import numpy as np
 import pytest
+import xarray as xr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gradkit.xarray  # noqa: F401  (registers the accessor)
-import xarray as xr
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:cftime")
 

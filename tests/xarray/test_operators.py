@@ -4,12 +4,12 @@ import dask
 import dask.array as dsa
 import numpy as np
 import pytest
+import xarray as xr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gradkit
 import gradkit.xarray  # noqa: F401
-import xarray as xr
 from gradkit.xarray._coords import derived_units
 
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+import xarray as xr
 
 import gradkit.xarray  # noqa: F401
-import xarray as xr
 
 R = 6.371e6
 

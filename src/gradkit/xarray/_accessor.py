@@ -6,7 +6,6 @@ import textwrap
 from dataclasses import replace
 
 import numpy as np
-
 import xarray as xr
 
 from .. import fd

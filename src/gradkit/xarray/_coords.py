@@ -17,9 +17,8 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from xarray.core.common import _contains_datetime_like_objects
-
 import xarray as xr
+from xarray.core.common import _contains_datetime_like_objects
 
 from .._validation import short_repr
 
