@@ -141,13 +141,38 @@ LINE_CHUNK = 16_384
 
 
 @chunk_kernel()
-def _line(lo, hi, f, out, start, stop, off, w, d):
+def _line(lo, hi, f, out, start, stop, off, w, d, inplace):
     # A uniform block along one line: out[j] = sum_s w[s] f[j + off[s]] / d for start <= j
     # < stop, with scalar weights; chunk c is positions start + c * LINE_CHUNK onwards.
+    # As in _contiguous_axis, with ``inplace`` the sum runs term by term over the chunk
+    # (vectorised; the same left-to-right order), else in a register per output.
     width = len(w)
     for c in range(lo, hi):
         first = start + c * LINE_CHUNK
         last = min(stop, first + LINE_CHUNK)
+        m = last - first
+        if inplace and width >= 2:
+            o = out[first:last]
+            fa = f[first + off[0] : last + off[0]]
+            fb = f[first + off[1] : last + off[1]]
+            wa = w[0]
+            wb = w[1]
+            if width == 2:
+                for k in range(m):
+                    o[k] = (wa * fa[k] + wb * fb[k]) / d
+                continue
+            for k in range(m):
+                o[k] = wa * fa[k] + wb * fb[k]
+            for s in range(2, width - 1):
+                fs = f[first + off[s] : last + off[s]]
+                ws = w[s]
+                for k in range(m):
+                    o[k] = o[k] + ws * fs[k]
+            fs = f[first + off[width - 1] : last + off[width - 1]]
+            ws = w[width - 1]
+            for k in range(m):
+                o[k] = (o[k] + ws * fs[k]) / d
+            continue
         for j in range(first, last):
             acc = w[0] * f[j + off[0]]
             for s in range(1, width):
@@ -161,8 +186,10 @@ def apply_line(f, out, block):
     if count <= 0:
         return
     off, w, d = block.uniform_args
+    inplace = np.result_type(w[0].dtype, f.dtype, d.dtype) == out.dtype
     nchunks = (count + LINE_CHUNK - 1) // LINE_CHUNK
-    run_chunks(_line, nchunks, count * len(off), f, out, block.lo, block.hi, off, w, d)
+    work = count * len(off)
+    run_chunks(_line, nchunks, work, f, out, block.lo, block.hi, off, w, d, inplace)
 
 
 def apply_rows(f3, out3, positions, index, weights, divisor):

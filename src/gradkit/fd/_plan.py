@@ -59,13 +59,20 @@ class Block:
     divisor: np.ndarray  # 0-d array
     uniform: bool = False  # the same weights at every position: a broadcast (width, n) view
 
-    @functools.cached_property
+    @property
     def kernel_args(self) -> tuple:
         """``(offsets, weight rows, divisor)`` as the kernels take them: the offsets and
         the weight rows (contiguous) as tuples, so the stencil width is a compile-time
-        constant, and the divisor as a scalar. Computed once per block."""
-        rows = tuple(np.ascontiguousarray(row) for row in self.weights)
-        return tuple(int(o) for o in self.offsets), rows, self.divisor[()]
+        constant, and the divisor as a scalar. Kept on the block, except the rows a
+        uniform block expands from its broadcast view beyond `CACHED_PLAN_POINTS`
+        (cached plans then stay small)."""
+        args = self.__dict__.get("_kernel_args")
+        if args is None:
+            rows = tuple(np.ascontiguousarray(row) for row in self.weights)
+            args = tuple(int(o) for o in self.offsets), rows, self.divisor[()]
+            if not self.uniform or self.weights.shape[1] <= CACHED_PLAN_POINTS:
+                self.__dict__["_kernel_args"] = args
+        return args
 
     @functools.cached_property
     def uniform_args(self) -> tuple:
@@ -165,7 +172,7 @@ def numpy_plan(n: int, ax_dx, edge_order: int, fdt: np.dtype) -> AxisPlan:
     integer input).
     """
     if np.ndim(ax_dx) == 0:
-        if n <= CACHED_PLAN_POINTS and (
+        if n <= CACHED_UNIFORM_POINTS and (
             type(ax_dx) in (float, int) or isinstance(ax_dx, np.generic)
         ):
             # the type is part of the key: numpy promotes with 0.5 and np.float64(0.5) apart
@@ -338,7 +345,7 @@ def stencil_plan(
     wdt = np.dtype(wdt)
     if np.ndim(spacing) == 0:
         h = float(spacing)
-        if n <= CACHED_PLAN_POINTS:
+        if n <= CACHED_UNIFORM_POINTS:
             return _cached_uniform_plan(n, h, order, accuracy, periodic, wdt)
         return _uniform_plan(n, h, order, accuracy, periodic, wdt)
     half = (interior_width(order, accuracy) - 1) // 2
@@ -401,9 +408,13 @@ def _uniform_plan(n, h, order, accuracy, periodic, wdt) -> AxisPlan:
     return AxisPlan(n, periodic, block, tuple(groups))
 
 
+CACHED_UNIFORM_POINTS = 2**24
+"""Uniform plans of axes up to this length are kept (64 per process, see
+:func:`_cached_uniform_plan`), so repeated calls skip building them; such a plan holds
+O(stencil width) numbers (its block's weights are a broadcast view)."""
+
 CACHED_PLAN_POINTS = 4096
-"""Uniform plans of axes up to this length are kept (a few per process, see
-:func:`_cached_uniform_plan`), so repeated small calls skip building them."""
+"""Longest axis whose uniform block keeps its expanded weight rows (``Block.kernel_args``)."""
 
 _cached_uniform_plan = functools.lru_cache(maxsize=64)(_uniform_plan)
 
