@@ -39,10 +39,10 @@ def _rounds(contestants, rounds):
 
 
 def bench_jax(rounds, dtype_name):
+    import jax
     import jax.numpy as jnp
 
     import gradkit.jax as gj
-    import jax
 
     jax.config.update("jax_enable_x64", dtype_name == "float64")
     rng = np.random.default_rng(0)
@@ -72,8 +72,9 @@ def bench_jax(rounds, dtype_name):
 
 
 def bench_torch(rounds, dtype_name):
-    import gradkit.torch as gt
     import torch
+
+    import gradkit.torch as gt
 
     dtype = getattr(torch, dtype_name)
     gen = torch.Generator().manual_seed(0)

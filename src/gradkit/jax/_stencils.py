@@ -9,10 +9,9 @@ concrete (the stencil weights are computed from them in numpy).
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
-
-import jax
 
 from ._xp import (
     Ops,

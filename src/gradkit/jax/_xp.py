@@ -274,7 +274,10 @@ def apply_plan(f, axis: int, plan: AxisPlan, ns: Ops):
     if block is not None and block.hi > block.lo:
         lo, hi = block.lo, block.hi
         terms = [take(slice(lo + int(o), hi + int(o))) for o in block.offsets]
-        weights = [_constant(block.weights[s, lo:hi]) for s in range(len(block.offsets))]
+        if block.uniform:  # the same weights at every position: one scalar per term
+            weights = [block.weights[s, lo] for s in range(len(block.offsets))]
+        else:
+            weights = [_constant(block.weights[s, lo:hi]) for s in range(len(block.offsets))]
         acc = _weighted_sum(terms, weights, along, ns.axpy)
         pieces.append((lo, _divide(acc, block.divisor, along)))
     for g in plan.groups:

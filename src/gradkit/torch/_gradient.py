@@ -14,7 +14,6 @@ import numbers
 import operator
 
 import numpy as np
-
 import torch
 
 from ..fd._plan import numpy_plan

@@ -9,7 +9,6 @@ application is torch operations on the input's device, differentiable by autogra
 from __future__ import annotations
 
 import numpy as np
-
 import torch
 
 from ._gradient import _coordinates, _np_dtype, _ops, _spacing
