@@ -46,7 +46,9 @@ def _pointwise():
 
 INDEXERS = {
     "1d": {"x": [0.3, 1.1, 1.8]},
-    "1d-ties": {"y": [-0.5, 1 / 3, 0.2, -1 / 7]},  # -1/7 is halfway between grid values
+    # the midpoints of the y grid (as rounded): ties for "nearest", which xarray's
+    # interp1d breaks towards the lower value and interpn by the rounded distance
+    "1d-ties": {"y": (lambda y: (y[1:] + y[:-1]) / 2)(np.linspace(-1.0, 1.0, 8))},
     "orthogonal": {"x": [0.3, 1.1], "y": [0.2, -0.5, 0.7]},
     "scalar": {"x": 0.4},
     "scalar+1d": {"x": 0.4, "y": [0.1, -0.3]},
@@ -223,3 +225,12 @@ def test_errors(da):
         da.gradkit.interp(x=xr.DataArray([0.5, 0.6, 0.7], dims="t"))
     with pytest.raises(ValueError, match="`kwargs\\['fill_value'\\]`"):
         da.gradkit.interp(x=0.5, kwargs={"fill_value": "edge"})
+
+
+def test_dask_backed_data_is_loaded():
+    dask = pytest.importorskip("dask")  # noqa: F841
+    da = _field(np.random.default_rng(2))
+    lazy = da.chunk({"t": 1})
+    ref = da.interp(x=[0.3, 1.2], y=0.1, method="cubic")
+    got = lazy.gradkit.interp(x=[0.3, 1.2], y=0.1, method="cubic", gradient=True)
+    _assert_like_xarray(got["T"], ref)
