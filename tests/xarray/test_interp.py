@@ -1,6 +1,10 @@
 """``da.gradkit.interp``: xarray's ``DataArray.interp`` values and coordinates, exact
 gradients (analytic on polynomials, finite differences of xarray's interp), errors."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -234,3 +238,21 @@ def test_dask_backed_data_is_loaded():
     ref = da.interp(x=[0.3, 1.2], y=0.1, method="cubic")
     got = lazy.gradkit.interp(x=[0.3, 1.2], y=0.1, method="cubic", gradient=True)
     _assert_like_xarray(got["T"], ref)
+
+
+def test_small_calls_never_import_numba():
+    code = (
+        "import sys, numpy as np, xarray as xr, gradkit.xarray\n"
+        "x = np.linspace(0, 1, 12)\n"
+        "da = xr.DataArray(np.random.default_rng(0).random((12, 12, 3)), dims=('x', 'y', 't'),"
+        " coords={'x': x, 'y': x})\n"
+        "for m in ('linear', 'nearest', 'slinear', 'cubic', 'quintic'):\n"
+        "    da.gradkit.interp(x=[0.2, 0.5], y=0.3, method=m, gradient=True)\n"
+        "    da.gradkit.interp(x=0.2, method=m, gradient=True)\n"
+        "print('numba' in sys.modules)\n"
+    )
+    env = dict(os.environ, GRADKIT_SMALL_INPUTS="1")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "False"
