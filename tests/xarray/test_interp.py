@@ -106,8 +106,10 @@ def test_outside_and_kwargs_as_xarray(da, method):
         ref = da.interp(x=x, method=method, kwargs={"fill_value": "extrapolate"})
         got = da.gradkit.interp(x=x, method=method, kwargs={"fill_value": "extrapolate"})
         _assert_like_xarray(got, ref)
-    with pytest.raises(ValueError, match="out of bounds"):
+    with pytest.raises(ValueError, match=r"`coords\['x'\]`: -0.5 is out of bounds"):
         da.gradkit.interp(x=x, method=method, kwargs={"bounds_error": True})
+    with pytest.raises(ValueError, match=r"`coords\['y'\]`: 1.3 is out of bounds"):
+        da.gradkit.interp(x=0.2, y=[0.1, 1.3], method=method, kwargs={"bounds_error": True})
 
 
 def test_unsorted_descending_and_coordless_dims(da):

@@ -258,13 +258,22 @@ def interp(da, coords, method, assume_sorted, kwargs, gradient, exact_fit, coord
     if method == "nearest":
         xi = _nearest_as_xarray(xi, grid, [a and method in _DECOMPOSED for a in alone])
     extrapolate = None
-    if not bounds_error:
-        if everywhere:
-            extrapolate = ["linear"] * len(dims)
-        elif fill_value is None:
-            extrapolate = ["fill" if o else "linear" for o in one_d]
-        else:
-            extrapolate = ["fill"] * len(dims)
+    if bounds_error:  # name the coordinate (scipy's message gives an axis number)
+        for k, (d, g) in enumerate(zip(dims, grid, strict=True)):
+            q = xi[..., k]
+            bad = ~((q >= g.min()) & (q <= g.max()))
+            if bad.any():
+                raise ValueError(
+                    f"`coords[{d!r}]`: {short_repr(q[bad].ravel()[0])} is out of bounds of "
+                    f"coordinate {d!r} ({float(g.min())} to {float(g.max())}) and "
+                    "`kwargs['bounds_error']` is True."
+                )
+    elif everywhere:
+        extrapolate = ["linear"] * len(dims)
+    elif fill_value is None:
+        extrapolate = ["fill" if o else "linear" for o in one_d]
+    else:
+        extrapolate = ["fill"] * len(dims)
     rgi = RegularGridInterpolator(
         grid,
         values,
