@@ -254,6 +254,32 @@ def _finish(nderiv, q, xh, powers, wt, n, eps, scale, av, ag, ah, out_v, out_g, 
                     out_h[q, c, u, t] = h
 
 
+@numba.njit(inline="always")
+def _scratch(ns, nd):
+    """Work space of :func:`_interpolate` (allocated once per range of chunks)."""
+    tiles = (np.empty(_TILE), np.empty(_TILE), np.empty(_TILE), np.empty(_TILE))
+    return tiles + (
+        np.empty(nd),
+        np.empty(nd),
+        np.empty(ns),
+        np.empty((ns, nd)),
+        np.empty((ns, nd, nd)),
+    )
+
+
+@numba.njit(inline="always")
+def _interpolate(radial, nderiv, q, x, eps, shift, scale, yt, n, wt, powers, work, outs):
+    """Value (and derivatives up to ``nderiv``) at ``x[q]`` of the interpolant on the
+    centres ``yt[:, :n]`` with weights ``wt`` (polynomial domain ``shift``, ``scale``)
+    into ``outs = (out_v, out_g, out_h)``."""
+    s2, f0, f1, f2, xe, xh, av, ag, ah = work
+    for t in range(xe.shape[0]):
+        xe[t] = x[q, t] * eps
+        xh[t] = (x[q, t] - shift[t]) / scale[t]
+    _accumulate(radial, nderiv, xe, yt, n, wt, s2, f0, f1, f2, av, ag, ah)
+    _finish(nderiv, q, xh, powers, wt, n, eps, scale, av, ag, ah, outs[0], outs[1], outs[2])
+
+
 def _chunks(rows):
     return (rows + _ROWS_PER_CHUNK - 1) // _ROWS_PER_CHUNK
 
@@ -342,25 +368,13 @@ def kernel_matvec(yeps_t, kind, vt, out):
 
 # ------------------------------------------------------------------------- evaluation
 def _evaluate_rows(lo, hi, x, yt, wt, eps, powers, shift, scale, out_v, out_g, out_h):
-    """Values (and derivatives up to ``nderiv``) at the rows of ``x`` of the chunks."""
-    nq, nd = x.shape
-    n = yt.shape[1]
-    ns = wt.shape[0]
-    s2 = np.empty(_TILE)
-    f0 = np.empty(_TILE)
-    f1 = np.empty(_TILE)
-    f2 = np.empty(_TILE)
-    xe = np.empty(nd)
-    xh = np.empty(nd)
-    av = np.empty(ns)
-    ag = np.empty((ns, nd))
-    ah = np.empty((ns, nd, nd))
-    for q in range(lo * _ROWS_PER_CHUNK, min(nq, hi * _ROWS_PER_CHUNK)):
-        for t in range(nd):
-            xe[t] = x[q, t] * eps
-            xh[t] = (x[q, t] - shift[t]) / scale[t]
-        _accumulate(RADIAL, NDERIV, xe, yt, n, wt, s2, f0, f1, f2, av, ag, ah)
-        _finish(NDERIV, q, xh, powers, wt, n, eps, scale, av, ag, ah, out_v, out_g, out_h)
+    """Values (and derivatives up to ``NDERIV``) at the rows of ``x`` of the chunks."""
+    work = _scratch(wt.shape[0], x.shape[1])
+    outs = (out_v, out_g, out_h)
+    for q in range(lo * _ROWS_PER_CHUNK, min(x.shape[0], hi * _ROWS_PER_CHUNK)):
+        _interpolate(
+            RADIAL, NDERIV, q, x, eps, shift, scale, yt, yt.shape[1], wt, powers, work, outs
+        )
 
 
 @functools.cache
@@ -448,15 +462,8 @@ def _local_rows(lo, hi, x, idx, y, d, smoothing, eps, powers, out_v, out_g, out_
     yh = np.empty(nd)
     shift = np.empty(nd)
     scale = np.empty(nd)
-    xe = np.empty(nd)
-    xh = np.empty(nd)
-    s2 = np.empty(_TILE)
-    f0 = np.empty(_TILE)
-    f1 = np.empty(_TILE)
-    f2 = np.empty(_TILE)
-    av = np.empty(ns)
-    ag = np.empty((ns, nd))
-    ah = np.empty((ns, nd, nd))
+    scratch = _scratch(ns, nd)
+    outs = (out_v, out_g, out_h)
     work = np.empty((k, m))
     for q in range(lo * _ROWS_PER_CHUNK, min(nq, hi * _ROWS_PER_CHUNK)):
         # shift and scale of the polynomial domain on this neighbourhood
@@ -517,11 +524,7 @@ def _local_rows(lo, hi, x, idx, y, d, smoothing, eps, powers, out_v, out_g, out_
                             for u in range(nd):
                                 out_h[q, c, t, u] = np.nan
             continue
-        for t in range(nd):
-            xe[t] = x[q, t] * eps
-            xh[t] = (x[q, t] - shift[t]) / scale[t]
-        _accumulate(RADIAL, NDERIV, xe, yt, k, bt, s2, f0, f1, f2, av, ag, ah)
-        _finish(NDERIV, q, xh, powers, bt, k, eps, scale, av, ag, ah, out_v, out_g, out_h)
+        _interpolate(RADIAL, NDERIV, q, x, eps, shift, scale, yt, k, bt, powers, scratch, outs)
 
 
 @functools.cache
