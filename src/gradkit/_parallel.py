@@ -77,11 +77,19 @@ def _positive_int_from_env(name: str) -> int | None:
     return value
 
 
+_cpus = (None, 0)  # (pid, CPUs this process may run on), asked once per process
+
+
 def _available_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    global _cpus
+    pid, count = _cpus
+    if pid != os.getpid():
+        try:
+            count = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            count = os.cpu_count() or 1
+        _cpus = (os.getpid(), count)
+    return count
 
 
 def get_num_threads() -> int:

@@ -1,7 +1,7 @@
 """RegularGridInterpolator and interpn: scipy drop-ins with one-pass gradients.
 
-Validation and orchestration only; the numerics live in ``_kernels.py`` (numba) and the
-coefficient set-up in ``_plan.py``.
+Validation and orchestration only; the numerics live in ``_kernels.py`` (numba), in
+``_small.py`` (plain numpy, for few query points) and the coefficient set-up in ``_plan.py``.
 """
 
 from __future__ import annotations

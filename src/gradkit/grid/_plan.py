@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .._parallel import run_chunks
+from ._small import SMALL_AXIS, interp_spline_axis
 
 __all__ = [
     "EXTRAPOLATE_CHOICES",
@@ -428,8 +429,6 @@ def build_spline_plan(grid, values, k, solver, solver_args):
     """Tensor-product not-a-knot B-spline coefficients (scipy's make_ndbspl result)."""
     ndim = len(grid)
     if solver is None:
-        from scipy.interpolate import make_interp_spline
-
         coef = np.asarray(values)
         if not np.iscomplexobj(coef):
             coef = coef.astype(np.float64, copy=False)
@@ -440,9 +439,15 @@ def build_spline_plan(grid, values, k, solver, solver_args):
             coef = coef * data_scale.reshape(coef.shape[ndim:])
         knots = []
         for a in range(ndim):
-            spl = make_interp_spline(grid[a], coef, k=k, axis=a)
-            knots.append(np.asarray(spl.t, dtype=np.float64))
-            coef = np.moveaxis(spl.c, 0, a)
+            if len(grid[a]) <= SMALL_AXIS:  # numpy's dense LU: no scipy.interpolate import
+                t, c = interp_spline_axis(grid[a], coef, k, a)
+            else:
+                from scipy.interpolate import make_interp_spline
+
+                spl = make_interp_spline(grid[a], coef, k=k, axis=a)
+                t, c = spl.t, spl.c
+            knots.append(np.asarray(t, dtype=np.float64))
+            coef = np.moveaxis(c, 0, a)
     else:
         data_scale = None
         from scipy.interpolate._ndbspline import make_ndbspl
