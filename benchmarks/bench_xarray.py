@@ -19,9 +19,9 @@ import statistics
 import time
 
 import numpy as np
+import xarray as xr
 
 import gradkit.xarray  # noqa: F401
-import xarray as xr
 
 
 def race(contestants: dict, rounds: int) -> dict:

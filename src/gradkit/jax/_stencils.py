@@ -2,7 +2,7 @@
 
 The stencils are gradkit's own plans (``gradkit.fd``), built from concrete spacing when
 the function is called or traced; only their application is expressed in ``jax.numpy``
-(:func:`gradkit.jax._xp.apply_plan`), so the operators run on any device and under every
+(:func:`gradkit.fd._xp.apply_plan`), so the operators run on any device and under every
 JAX transformation. The data may be traced; the spacing, coordinates and options must be
 concrete (the stencil weights are computed from them in numpy).
 """
@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._xp import (
+from ..fd._xp import (
     Ops,
     apply_plan,
     component_plans,

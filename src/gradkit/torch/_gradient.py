@@ -3,7 +3,7 @@
 The stencils are gradkit's plans (``gradkit.fd``): numpy.gradient's formulas, which are
 torch.gradient's, with the defaults; order-``accuracy`` Fornberg stencils otherwise. They
 are built from the concrete spacing in numpy and applied in torch operations
-(:func:`gradkit.torch._xp.apply_plan`), on the input's device and differentiable by
+(:func:`gradkit.fd._xp.apply_plan`), on the input's device and differentiable by
 autograd with respect to ``input``.
 """
 
@@ -18,7 +18,7 @@ import torch
 
 from ..fd._plan import numpy_plan
 from ..fd._spacing import check_period_use, parse_boundaries, parse_periods
-from ._xp import Ops, apply_plan, gradient_plans
+from ..fd._xp import Ops, apply_plan, gradient_plans
 
 __all__ = ["gradient"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..fd._xp import apply_plan, component_plans, derivative_plans, operator_plans
 from ._gradient import _coordinates, _np_dtype, _ops, _spacing
-from ._xp import apply_plan, component_plans, derivative_plans, operator_plans
 
 __all__ = ["curl", "derivative", "divergence", "hessian", "laplacian"]
 

@@ -12,8 +12,8 @@ times weights, the pieces joined along the axis in position order. Sums run left
 over the stencil, as in gradkit's kernels, so plans that mirror numpy's formulas give
 numpy's formulas.
 
-The same file is ``gradkit/jax/_xp.py`` and ``gradkit/torch/_xp.py`` (each adapter must
-import without the other framework installed); a test keeps the two identical.
+It lives in ``gradkit.fd`` (and imports no framework), so each adapter imports it without
+the other framework installed.
 """
 
 from __future__ import annotations
@@ -24,16 +24,16 @@ from typing import NamedTuple
 import numpy as np
 
 from .._validation import normalize_axes, short_repr
-from ..fd._gradient import _check_edge_order, _check_numpy_dtype
-from ..fd._operators import _axis_entry, _components, _orders
-from ..fd._plan import AxisPlan, numpy_plan
-from ..fd._prepare import (
+from ._gradient import _check_edge_order, _check_numpy_dtype
+from ._operators import _axis_entry, _components, _orders
+from ._plan import AxisPlan, numpy_plan
+from ._prepare import (
     check_accuracy,
     check_has_dimensions,
     check_numeric,
     prepare_field,
 )
-from ..fd._spacing import check_period_use, parse_boundaries, parse_periods, parse_spacing
+from ._spacing import check_period_use, parse_boundaries, parse_periods, parse_spacing
 
 __all__ = [
     "Ops",
