@@ -15,7 +15,10 @@ own import, and loads no numba). Then, for a DataArray ``da`` or Dataset ``ds``:
   ``units`` and ``long_name`` attributes;
 - ``metric="sphere"`` for latitude/longitude coordinates (degrees, or radians by their
   ``units``): eastward and northward gradients, divergence, relative vorticity and the
-  Laplacian on a sphere of ``radius`` metres, with periodic longitude inferred.
+  Laplacian on a sphere of ``radius`` metres, with periodic longitude inferred;
+- ``da.gradkit.interp(coords, method=..., gradient=True)``: ``DataArray.interp``'s values
+  and coordinates from gradkit's grid interpolants, with the exact derivatives along each
+  interpolated dimension (``d{name}_d{dim}``).
 
 At the poles (latitude exactly +-90 degrees) every quantity divided by cos(lat) (the
 eastward component, divergence, vorticity, Laplacian) is NaN, since the eastward direction
