@@ -13,11 +13,18 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SECTIONS = [
+    ("startup", "First contact: the first call in a fresh process", "bench_startup.py"),
     ("fd", "Derivatives of sampled arrays (`gradkit.gradient`)", "bench_fd.py"),
     ("grid", "Grid interpolants (`gradkit.RegularGridInterpolator`, `interpn`)", "bench_grid.py"),
     ("rbf", "Kernel interpolation (`gradkit.RBFInterpolator`)", "bench_rbf.py"),
     ("numdiff", "Derivatives of callables (`gradkit.numdiff`)", "bench_numdiff.py"),
     ("launch", "The launch of a chunk kernel (`gradkit._parallel.run_chunks`)", "bench_launch.py"),
+    ("xarray", "Labelled data (`gradkit.xarray`)", "bench_xarray.py"),
+    (
+        "frameworks",
+        "Stencils in JAX and PyTorch (`gradkit.jax`, `gradkit.torch`)",
+        "bench_frameworks.py",
+    ),
 ]
 
 
@@ -40,6 +47,8 @@ def main() -> None:
         "",
         f"Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
         f"Python {platform.python_version()}. Assembled {datetime.date.today().isoformat()}.",
+        "Each section names its own date and the machine's load average; sections measured",
+        "while other jobs shared the two cores say so, and their ratios are noisier.",
     ]
     for name, title, script in SECTIONS:
         path = HERE / f"results_{name}.md"
