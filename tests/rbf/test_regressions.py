@@ -321,3 +321,31 @@ def test_exponential_fast_gradient_kernel_gave_zero_for_a_nan_distance(ndim):
     v, g = f.value_and_gradient(x[1:])
     assert_allclose(out_v[1, 0], v[0], rtol=1e-14)
     assert_allclose(out_g[1, 0], g[0], rtol=1e-14)
+
+
+def test_vexp_keeps_its_accuracy_when_first_compiled_from_a_fastmath_kernel(tmp_path):
+    """numba compiles a callee that sets no fastmath flags with its first caller's; the
+    rbf kernels reassociate, which merged vexp's two halves of ln 2 (about 100 ulps off
+    near exp(-700), seen only when a kernel compiled vexp first in a fresh cache)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import numba, numpy as np\n"
+        "from gradkit.rbf import _kernels\n"
+        "@numba.njit(fastmath={'reassoc', 'contract', 'nsz'})\n"
+        "def caller(x):\n"
+        "    return _kernels.vexp(x)\n"
+        "caller(-1.0)\n"
+        "x = -np.concatenate([np.linspace(0, 50, 10001), np.linspace(50, 744, 1001)])\n"
+        "out = np.empty_like(x); _kernels.vexp_values(x, out); ref = np.exp(x)\n"
+        "big = ref > 1e-300\n"
+        "print(bool(np.all(np.abs(out[big] - ref[big]) <= np.spacing(ref[big]))))\n"
+    )
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"

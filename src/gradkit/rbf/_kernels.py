@@ -45,7 +45,10 @@ _C = [1.0 / math.factorial(k) for k in range(14)]
 _C0, _C1, _C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9, _C10, _C11, _C12, _C13 = _C
 
 
-@numba.njit(cache=True)
+# fastmath=False explicitly: numba compiles a callee with its first caller's fastmath flags
+# when the callee sets none, and a reassociating caller merges the two halves of ln 2 in the
+# reduction below (errors of ~100 ulps near exp(-700); tests/rbf/test_regressions.py)
+@numba.njit(cache=True, fastmath=False)
 def vexp(x):
     """exp(x) for x <= 0 (1 ulp); vectorisable."""
     if x < -746.0:  # exp(-746) rounds to 0
